@@ -1,0 +1,9 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The api serves the built dashboard from dist/ under /; in development `vite` proxies the API.
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1200 },
+  server: { proxy: { '/v1': 'http://127.0.0.1:8080', '/__sandbox': 'http://127.0.0.1:8090' } },
+});

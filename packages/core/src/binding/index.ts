@@ -1,0 +1,2 @@
+export * from './eligibility.js';
+export * from './state.js';

@@ -1,0 +1,4 @@
+export * from './client.js';
+export * from './defaults.js';
+export * from './errors.js';
+export * from './webhooks/signature.js';
