@@ -1,0 +1,3 @@
+import { baseConfig } from '../../tooling/vitest/base.ts';
+
+export default baseConfig();
