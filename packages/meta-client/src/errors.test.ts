@@ -1,6 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MetaError, MetaNetworkError, exponentialBackoff, pairRateBackoff } from './errors.js';
+import { exponentialBackoff, MetaError, MetaNetworkError, pairRateBackoff } from './errors.js';
 
 const payloads = new URL('../../../fixtures/meta/payloads/', import.meta.url);
 const errorFixtures = readdirSync(payloads)
@@ -65,8 +65,15 @@ describe('MetaError', () => {
   });
 
   it('serialises without anything but Meta facts', () => {
-    const json = JSON.stringify(new MetaError({ code: 190, message: 'Invalid OAuth access token' }, 401, 'read'));
-    expect(JSON.parse(json)).toMatchObject({ code: 190, category: 'auth', retryable: false, http_status: 401 });
+    const json = JSON.stringify(
+      new MetaError({ code: 190, message: 'Invalid OAuth access token' }, 401, 'read'),
+    );
+    expect(JSON.parse(json)).toMatchObject({
+      code: 190,
+      category: 'auth',
+      retryable: false,
+      http_status: 401,
+    });
   });
 });
 

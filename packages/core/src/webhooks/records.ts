@@ -54,7 +54,7 @@ interface PhoneScoped {
   wabaId: string;
   /** `value.metadata.phone_number_id` */
   phoneNumberId: string;
-  /** `value.metadata.display_phone_number`, digits only */
+  /** `value.metadata.display_phone_number`, digits only; empty when Meta left it out */
   displayPhoneNumber: string;
 }
 

@@ -13,7 +13,7 @@ type TrafficCommand = (
   windowUs: number,
   mode: 'take' | 'record',
   id: string,
-) => Promise<[number, number, number]>;
+) => Promise<[number, number, number, number]>;
 
 export interface TakeResult {
   allowed: boolean;
@@ -21,6 +21,8 @@ export interface TakeResult {
   waitMs: number;
   /** entries in the current window after this call */
   inWindow: number;
+  /** when Redis decided, on its own clock (ms since the epoch, µs precision) */
+  at: number;
 }
 
 /**
@@ -58,7 +60,7 @@ export class TrafficLimiter {
   }
 
   private async run(phoneNumberId: string, limit: number, mode: 'take' | 'record'): Promise<TakeResult> {
-    const [allowed, waitUs, inWindow] = await this.command(
+    const [allowed, waitUs, inWindow, atUs] = await this.command(
       this.keys.numberTraffic(phoneNumberId),
       this.keys.numberPause(phoneNumberId),
       limit,
@@ -66,6 +68,6 @@ export class TrafficLimiter {
       mode,
       randomUUID(),
     );
-    return { allowed: allowed === 1, waitMs: Math.ceil(waitUs / 1000), inWindow };
+    return { allowed: allowed === 1, waitMs: Math.ceil(waitUs / 1000), inWindow, at: atUs / 1000 };
   }
 }

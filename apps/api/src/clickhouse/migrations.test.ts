@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS, migrate, migrationSql } from './migrations.js';
+import { Warehouse } from './warehouse.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'coexist-migrations-'));
+const warehouse = new Warehouse({ dataDir, database: 'coexist_test' });
+
+afterAll(async () => {
+  await warehouse.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('migrations', () => {
+  it('create every table on embedded chDB, once', async () => {
+    expect(await migrate(warehouse)).toEqual(MIGRATIONS.map((m) => m.id));
+    expect(await migrate(warehouse)).toEqual([]);
+    const tables = await warehouse.raw<{ name: string }>(
+      "SELECT name FROM system.tables WHERE database = 'coexist_test' ORDER BY name",
+    );
+    expect(tables.map((t) => t.name)).toEqual([
+      'account_events',
+      'audit_events',
+      'contacts',
+      'history_chunks',
+      'messages',
+      'raw_webhooks',
+      'schema_migrations',
+      'statuses',
+    ]);
+  });
+
+  it('keep one row per wamid and let a real message replace its placeholder', async () => {
+    const base = {
+      account_id: 'a',
+      phone_number_id: '1',
+      contact_key: 'c',
+      direction: 'inbound',
+      source: 'live',
+      ts: 1_750_000_000_000,
+    };
+    await warehouse.insert('messages', [
+      { ...base, wamid: 'w1', type: 'unsupported', is_placeholder: 1, version: 1 },
+    ]);
+    await warehouse.insert('messages', [{ ...base, wamid: 'w1', type: 'text', is_upgrade: 1, version: 2 }]);
+    const rows = await warehouse.raw<{ type: string; n: string }>(
+      "SELECT type, count() OVER () AS n FROM coexist_test.messages FINAL WHERE wamid = 'w1'",
+    );
+    expect(rows).toEqual([{ type: 'text', n: '1' }]);
+  });
+
+  it('drop a retried insert that carries the same deduplication token', async () => {
+    const row = {
+      account_id: 'a',
+      phone_number_id: '2',
+      wamid: 'w',
+      contact_key: 'c',
+      direction: 'inbound',
+      source: 'history',
+      ts: 1,
+      version: 1,
+    };
+    await warehouse.insert('messages', [row], { deduplicationToken: 'chunk-1' });
+    await warehouse.insert('messages', [row], { deduplicationToken: 'chunk-1' });
+    const [count] = await warehouse.raw<{ n: string }>(
+      "SELECT count() AS n FROM coexist_test.messages WHERE phone_number_id = '2'",
+    );
+    expect(count?.n).toBe('1');
+  });
+
+  it('emit Replicated and Distributed DDL for a cluster that ClickHouse itself parses', async () => {
+    const statements = migrationSql({ database: 'coexist', cluster: 'analytics' }).filter(
+      (s) => !s.startsWith('--'),
+    );
+    expect(statements.some((s) => s.includes('ReplicatedReplacingMergeTree('))).toBe(true);
+    expect(
+      statements.filter((s) => s.includes("ENGINE = Distributed('analytics', coexist, messages_local")),
+    ).toHaveLength(1);
+    for (const sql of statements) {
+      expect(sql).toContain("ON CLUSTER 'analytics'");
+      // EXPLAIN AST runs only ClickHouse's parser: the DDL is valid without needing a cluster.
+      const ast = await warehouse.raw<{ explain: string }>(`EXPLAIN AST ${sql}`);
+      expect(ast.length, sql).toBeGreaterThan(0);
+    }
+  });
+
+  it('single-node DDL has no cluster clauses', () => {
+    const statements = migrationSql({ database: 'coexist', cluster: null });
+    expect(statements.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
+  });
+});

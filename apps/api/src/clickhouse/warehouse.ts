@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import type { z } from 'zod';
+
+export interface WarehouseConfig {
+  /** a ClickHouse server (`http://user:pass@host:8123`); unset → embedded chDB under dataDir */
+  url?: string;
+  dataDir: string;
+  database?: string;
+  /** with a cluster name, DDL runs ON CLUSTER with Replicated + Distributed tables */
+  cluster?: string;
+}
+
+/**
+ * A query is declared once: its SQL with typed `{name:Type}` placeholders, the schema of its
+ * parameters and of each row. Values never enter the SQL text.
+ */
+export interface QueryDefinition<P extends z.ZodType, R extends z.ZodType> {
+  name: string;
+  sql: string;
+  params: P;
+  row: R;
+}
+
+export function defineQuery<P extends z.ZodType, R extends z.ZodType>(definition: QueryDefinition<P, R>) {
+  return definition;
+}
+
+export interface InsertOptions {
+  /** the same token on a retried insert makes ClickHouse drop the repeat */
+  deduplicationToken?: string;
+}
+
+// 64-bit integers as strings on every backend, so chDB and a server answer alike.
+const SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_64bit_integers: 1,
+  date_time_output_format: 'iso',
+};
+
+/** The history store: embedded chDB by default, a ClickHouse server or cluster by configuration. */
+export class Warehouse {
+  readonly database: string;
+  readonly cluster: string | null;
+  readonly embedded: boolean;
+  private readonly client: ClickHouseClient;
+
+  constructor(config: WarehouseConfig) {
+    this.database = config.database ?? 'coexist';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.database))
+      throw new TypeError(`bad database name "${this.database}"`);
+    this.cluster = config.cluster ?? null;
+    this.embedded = !config.url;
+    if (config.url) {
+      this.client = createClient({ url: config.url, clickhouse_settings: SETTINGS, request_timeout: 30_000 });
+    } else {
+      const path = resolve(config.dataDir, 'clickhouse');
+      mkdirSync(path, { recursive: true });
+      // chDB's Connection comes from its own copy of @clickhouse/client-common: same shape, separate nominal type.
+      const connection = createChdbConnection({ path }) as unknown as NonNullable<
+        Parameters<typeof createClient>[0]
+      >['connection'];
+      this.client = createClient({ connection, clickhouse_settings: SETTINGS });
+    }
+  }
+
+  /** `db.table`: every statement names its table fully, so no session state is needed. */
+  table(name: string): string {
+    return `${this.database}.${name}`;
+  }
+
+  async query<P extends z.ZodType, R extends z.ZodType>(
+    definition: QueryDefinition<P, R>,
+    params: z.input<P>,
+  ): Promise<Array<z.output<R>>> {
+    const queryParams = definition.params.parse(params) as Record<string, unknown>;
+    const result = await this.client.query({
+      query: definition.sql.replaceAll('{db}', this.database),
+      query_params: queryParams,
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<unknown>();
+    return rows.map((row) => definition.row.parse(row));
+  }
+
+  async insert(
+    table: string,
+    rows: ReadonlyArray<Record<string, unknown>>,
+    options: InsertOptions = {},
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.client.insert({
+      table: this.table(table),
+      values: rows as Array<Record<string, unknown>>,
+      format: 'JSONEachRow',
+      clickhouse_settings: options.deduplicationToken
+        ? { insert_deduplication_token: options.deduplicationToken }
+        : {},
+    });
+  }
+
+  async command(sql: string, settings: ClickHouseSettings = {}): Promise<void> {
+    await this.client.command({ query: sql, clickhouse_settings: settings });
+  }
+
+  /** Runs a statement and returns its rows; for migrations and tests, not request paths. */
+  async raw<T = Record<string, unknown>>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+    return result.json<T>();
+  }
+
+  async ping(): Promise<boolean> {
+    const result = await this.client.ping();
+    return result.success;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

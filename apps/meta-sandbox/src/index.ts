@@ -1,0 +1,1 @@
+export { createSandboxServer } from './server.js';

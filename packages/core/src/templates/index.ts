@@ -1,0 +1,3 @@
+export * from './check.js';
+export * from './definition.js';
+export * from './placeholders.js';

@@ -1,0 +1,3 @@
+export * from './normalise.js';
+export type * from './records.js';
+export * from './schemas.js';
