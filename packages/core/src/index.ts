@@ -5,6 +5,7 @@ export * from './messages/index.js';
 export * from './opt-out/index.js';
 export * from './phone/phone.js';
 export * from './refusal.js';
+export * from './sending/index.js';
 export * from './service-window/index.js';
 export * from './templates/index.js';
 export * from './throughput/index.js';

@@ -69,8 +69,17 @@ export class Keys {
   webhookProcessed(bodySha256: string) {
     return `${this.prefix}:webhook:done:${bodySha256}`;
   }
+  numberSync(phoneNumberId: string) {
+    return `${this.prefix}:{n:${phoneNumberId}}:sync`;
+  }
+  numberAlerts(phoneNumberId: string) {
+    return `${this.prefix}:{n:${phoneNumberId}}:alerts`;
+  }
   message(messageId: string) {
     return `${this.prefix}:message:${messageId}`;
+  }
+  wamidMessage(wamid: string) {
+    return `${this.prefix}:wamid:${wamid}`;
   }
 }
 
