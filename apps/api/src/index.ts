@@ -1,1 +1,2 @@
-export { createApp } from './app.js';
+export { loadApiEnv, metaSettings } from './env.js';
+export { type RunningApi, type StartOptions, startApi } from './server.js';

@@ -1,6 +1,18 @@
-import { createApp } from './app.js';
+import { EnvError, onShutdown } from '@coexist/runtime';
+import { loadApiEnv } from './env.js';
+import { startApi } from './server.js';
 
-const port = Number(process.env.PORT ?? 8080);
-createApp().listen(port, '127.0.0.1', () => {
-  console.log(`coexist api listening on http://127.0.0.1:${port}`);
-});
+try {
+  const api = await startApi({ env: loadApiEnv() });
+  const shutdown = onShutdown(api.context.logger);
+  shutdown.add('api', () => api.close());
+} catch (error) {
+  if (
+    error instanceof EnvError ||
+    (error instanceof Error && error.message.startsWith('Invalid configuration'))
+  ) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

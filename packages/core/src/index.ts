@@ -9,4 +9,4 @@ export * from './sending/index.js';
 export * from './service-window/index.js';
 export * from './templates/index.js';
 export * from './throughput/index.js';
-export * from './webhooks/records.js';
+export * from './webhooks/index.js';

@@ -20,6 +20,8 @@ export interface Binding {
   phoneNumberId: string | null;
   displayPhoneNumber: string | null;
   verifiedName: string | null;
+  /** the business account's name, shown for confirmation */
+  businessName: string | null;
   shareHistory: boolean | null;
   appVersion: string | null;
   /** the business account's own time zone, when Meta gave one we can read */
@@ -28,6 +30,8 @@ export interface Binding {
   /** when the number was onboarded to the Cloud API (signup): the 24 h sync window starts here */
   onboardedAt: number | null;
   failure: BindingFailure | null;
+  /** the business token, sealed with TokenCipher (context: the WABA id), kept from the code exchange on */
+  sealedToken: string | null;
   /** the request that completed each step, so a retried request gets the same answer */
   steps: Partial<Record<'signup' | 'confirm' | 'finish', { at: number; fingerprint: string }>>;
 }
@@ -49,12 +53,14 @@ export class BindingStore {
       phoneNumberId: null,
       displayPhoneNumber: null,
       verifiedName: null,
+      businessName: null,
       shareHistory: null,
       appVersion: null,
       businessTimezone: null,
       timezone: null,
       onboardedAt: null,
       failure: null,
+      sealedToken: null,
       steps: {},
     };
     await this.save(binding);

@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '@coexist/runtime';
+import type { Keys } from '@coexist/storage';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { defineQuery, type Warehouse } from '../clickhouse/warehouse.js';
+import type { Metrics } from '../metrics.js';
+import type { MessageRow, StatusRow } from './rows.js';
+
+export type Table =
+  | 'messages'
+  | 'statuses'
+  | 'contacts'
+  | 'history_chunks'
+  | 'account_events'
+  | 'audit_events'
+  | 'raw_webhooks';
+
+export type Rows = Partial<Record<Table, Array<Record<string, unknown>>>>;
+
+const storedMessagesQuery = defineQuery({
+  name: 'stored_messages',
+  sql: `SELECT wamid, min(is_placeholder) AS placeholder_only, max(version) AS version
+        FROM {db}.messages
+        WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}
+          AND wamid IN {wamids:Array(String)}
+        GROUP BY wamid`,
+  params: z.object({ account_id: z.string(), phone_number_id: z.string(), wamids: z.array(z.string()) }),
+  row: z.object({ wamid: z.string(), placeholder_only: z.coerce.number(), version: z.coerce.number() }),
+});
+
+const storedStatusesQuery = defineQuery({
+  name: 'stored_statuses',
+  sql: `SELECT DISTINCT wamid, toString(status) AS status FROM {db}.statuses
+        WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}
+          AND wamid IN {wamids:Array(String)}`,
+  params: z.object({ account_id: z.string(), phone_number_id: z.string(), wamids: z.array(z.string()) }),
+  row: z.object({ wamid: z.string(), status: z.string() }),
+});
+
+interface Pending {
+  rows: Required<Rows>;
+  count: number;
+  waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
+}
+
+const emptyRows = (): Required<Rows> => ({
+  messages: [],
+  statuses: [],
+  contacts: [],
+  history_chunks: [],
+  account_events: [],
+  audit_events: [],
+  raw_webhooks: [],
+});
+
+const LOOKUP_CHUNK = 5000;
+
+export interface WriterOptions {
+  /** a batch is written once it holds this many rows… */
+  maxRows?: number;
+  /** …or this long after its first row */
+  maxDelayMs?: number;
+}
+
+/**
+ * The only path into ClickHouse. Rows from concurrent ingest jobs are gathered into batches
+ * (ClickHouse wants few large inserts); a job's promise settles once its rows are stored, so a
+ * job is acknowledged only after its data is durable. Messages and statuses are deduplicated
+ * here, exactly: ReplacingMergeTree stays a backstop, never the mechanism, because the
+ * analytics views count what is inserted. Writes are serialised: one batch at a time in this
+ * process, and across processes (a shared ClickHouse server) under a Redis lock.
+ */
+export class WarehouseWriter {
+  private pending: Pending = { rows: emptyRows(), count: 0, waiters: [] };
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly maxRows: number;
+  private readonly maxDelayMs: number;
+
+  constructor(
+    private readonly warehouse: Warehouse,
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    options: WriterOptions = {},
+  ) {
+    this.maxRows = options.maxRows ?? 20_000;
+    this.maxDelayMs = options.maxDelayMs ?? 40;
+  }
+
+  /** Adds rows to the next batch; resolves when that batch is stored. */
+  write(rows: Rows): Promise<void> {
+    let count = 0;
+    for (const [table, list] of Object.entries(rows) as Array<[Table, Array<Record<string, unknown>>]>) {
+      if (!list?.length) continue;
+      this.pending.rows[table].push(...list);
+      count += list.length;
+    }
+    if (count === 0) return Promise.resolve();
+    this.pending.count += count;
+    const done = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
+    if (this.pending.count >= this.maxRows) this.flushSoon(0);
+    else this.flushSoon(this.maxDelayMs);
+    return done;
+  }
+
+  /**
+   * One block written as it is, with a deduplication token: a retried block with the same token
+   * is dropped by ClickHouse. For history chunks, which are large and whose content is fixed.
+   */
+  writeBlock(table: Table, rows: Array<Record<string, unknown>>, token: string): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return this.serialise(async () => {
+      const started = performance.now();
+      await this.warehouse.insert(table, rows, { deduplicationToken: token });
+      this.metrics.ingestRows.inc({ table }, rows.length);
+      this.metrics.ingestBatchSeconds.observe((performance.now() - started) / 1000);
+    });
+  }
+
+  /** Writes whatever is pending and waits for every write in flight. */
+  async flush(): Promise<void> {
+    this.flushSoon(0);
+    await this.chain;
+  }
+
+  private flushSoon(delayMs: number): void {
+    if (this.timer && delayMs > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const batch = this.pending;
+      this.pending = { rows: emptyRows(), count: 0, waiters: [] };
+      if (batch.count === 0) return;
+      void this.serialise(() => this.writeBatch(batch.rows)).then(
+        () => {
+          for (const waiter of batch.waiters) waiter.resolve();
+        },
+        (error) => {
+          this.logger.error({ err: error, rows: batch.count }, 'batch write failed; its jobs will retry');
+          for (const waiter of batch.waiters) waiter.reject(error);
+        },
+      );
+    }, delayMs);
+  }
+
+  private serialise(work: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(() => this.withLock(work));
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  /** Embedded chDB has one writer by construction; a shared server needs the lock. */
+  private async withLock(work: () => Promise<void>): Promise<void> {
+    if (this.warehouse.embedded) return work();
+    const key = `${this.keys.prefix}:{ingest}:write-lock`;
+    const token = `${process.pid}-${Math.random()}`;
+    while ((await this.redis.set(key, token, 'PX', 30_000, 'NX')) !== 'OK') {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    try {
+      await work();
+    } finally {
+      await this.redis.eval(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",
+        1,
+        key,
+        token,
+      );
+    }
+  }
+
+  private async writeBatch(rows: Required<Rows>): Promise<void> {
+    const started = performance.now();
+    rows.messages = await this.newMessages(rows.messages as unknown as MessageRow[]);
+    rows.statuses = await this.newStatuses(rows.statuses as unknown as StatusRow[]);
+    for (const [table, list] of Object.entries(rows) as Array<[Table, Array<Record<string, unknown>>]>) {
+      if (list.length === 0) continue;
+      // the same rows again (a retried batch) carry the same token and are dropped by ClickHouse
+      const token = createHash('sha256').update(JSON.stringify(list)).digest('hex');
+      await this.warehouse.insert(table, list, { deduplicationToken: token });
+      this.metrics.ingestRows.inc({ table }, list.length);
+    }
+    this.metrics.ingestBatchSeconds.observe((performance.now() - started) / 1000);
+  }
+
+  /**
+   * Drops messages already stored, keeping one per wamid. A placeholder (131060, media not yet
+   * given) is replaced by the real message with the same wamid: the newer row gets a higher
+   * version and `is_upgrade` so counts see one message.
+   */
+  private async newMessages(rows: MessageRow[]): Promise<Array<Record<string, unknown>>> {
+    if (rows.length === 0) return [];
+    const chosen = new Map<string, MessageRow>();
+    for (const row of rows) {
+      const key = `${row.account_id}\u0000${row.phone_number_id}\u0000${row.wamid}`;
+      const seen = chosen.get(key);
+      if (!seen || (seen.is_placeholder === 1 && row.is_placeholder === 0)) chosen.set(key, row);
+      else this.metrics.ingestDuplicates.inc({ kind: 'message' });
+    }
+    const out: MessageRow[] = [];
+    for (const group of groupBy([...chosen.values()])) {
+      const stored = new Map<string, { placeholderOnly: boolean; version: number }>();
+      for (let i = 0; i < group.rows.length; i += LOOKUP_CHUNK) {
+        const found = await this.warehouse.query(storedMessagesQuery, {
+          account_id: group.accountId,
+          phone_number_id: group.phoneNumberId,
+          wamids: group.rows.slice(i, i + LOOKUP_CHUNK).map((r) => r.wamid),
+        });
+        for (const f of found)
+          stored.set(f.wamid, { placeholderOnly: f.placeholder_only === 1, version: f.version });
+      }
+      for (const row of group.rows) {
+        const existing = stored.get(row.wamid);
+        if (!existing) {
+          out.push(row);
+        } else if (existing.placeholderOnly && row.is_placeholder === 0) {
+          out.push({ ...row, is_upgrade: 1, version: Math.max(row.version, existing.version + 1) });
+        } else {
+          this.metrics.ingestDuplicates.inc({ kind: 'message' });
+        }
+      }
+    }
+    return out as unknown as Array<Record<string, unknown>>;
+  }
+
+  /** One row per (wamid, status): Meta repeats statuses, and the funnel counts each once. */
+  private async newStatuses(rows: StatusRow[]): Promise<Array<Record<string, unknown>>> {
+    if (rows.length === 0) return [];
+    const unique = new Map<string, StatusRow>();
+    for (const row of rows)
+      unique.set(`${row.account_id}\u0000${row.phone_number_id}\u0000${row.wamid}\u0000${row.status}`, row);
+    const out: StatusRow[] = [];
+    for (const group of groupBy([...unique.values()])) {
+      const stored = new Set<string>();
+      const wamids = [...new Set(group.rows.map((r) => r.wamid))];
+      for (let i = 0; i < wamids.length; i += LOOKUP_CHUNK) {
+        const found = await this.warehouse.query(storedStatusesQuery, {
+          account_id: group.accountId,
+          phone_number_id: group.phoneNumberId,
+          wamids: wamids.slice(i, i + LOOKUP_CHUNK),
+        });
+        for (const f of found) stored.add(`${f.wamid}\u0000${f.status}`);
+      }
+      for (const row of group.rows) {
+        if (stored.has(`${row.wamid}\u0000${row.status}`))
+          this.metrics.ingestDuplicates.inc({ kind: 'status' });
+        else out.push(row);
+      }
+    }
+    return out as unknown as Array<Record<string, unknown>>;
+  }
+}
+
+function groupBy<R extends { account_id: string; phone_number_id: string }>(rows: R[]) {
+  const groups = new Map<string, { accountId: string; phoneNumberId: string; rows: R[] }>();
+  for (const row of rows) {
+    const key = `${row.account_id}\u0000${row.phone_number_id}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { accountId: row.account_id, phoneNumberId: row.phone_number_id, rows: [] };
+      groups.set(key, group);
+    }
+    group.rows.push(row);
+  }
+  return groups.values();
+}

@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger, type Logger } from '@coexist/runtime';
+import { createRedis, createWorker } from '@coexist/storage';
+import type { Router } from 'express';
+import { BindingService } from './bindings/service.js';
+import { bindingJobProcessor } from './bindings/sync.js';
+import { migrate } from './clickhouse/migrations.js';
+import { Warehouse } from './clickhouse/warehouse.js';
+import { type ApiConfig, type ApiContext, closeContext, createContext } from './context.js';
+import { type ApiEnv, metaSettings } from './env.js';
+import { createApp } from './http/app.js';
+import { IngestProcessor } from './ingest/processor.js';
+import { WarehouseWriter, type WriterOptions } from './ingest/writer.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { templateRoutes } from './templates/routes.js';
+
+export interface StartOptions {
+  env: ApiEnv;
+  logger?: Logger;
+  /** run the ingest and bindings workers in this process (default true) */
+  workers?: boolean;
+  ingestConcurrency?: number;
+  writer?: WriterOptions;
+  metaTimeoutMs?: number;
+  /** more routers under /v1 */
+  v1?: (context: ApiContext, metrics: Metrics) => Array<{ path: string; router: Router }>;
+}
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  context: ApiContext;
+  metrics: Metrics;
+  writer: WarehouseWriter;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * A secret the operator did not set, in sandbox mode: generated once and kept under DATA_DIR so
+ * that a restart can still read the tokens it sealed.
+ */
+function localSecret(dataDir: string, name: string, make: () => string): string {
+  const path = join(dataDir, 'secrets', name);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const value = make();
+  writeFileSync(path, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+function defaultUiDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../analytics-ui/dist');
+}
+
+export async function startApi(options: StartOptions): Promise<RunningApi> {
+  const { env } = options;
+  const meta = metaSettings(env);
+  const dataDir = resolve(env.DATA_DIR);
+  const required = (name: 'TOKEN_ENCRYPTION_KEY' | 'ADMIN_TOKEN', make: () => string): string => {
+    const value = env[name];
+    if (value) return value;
+    if (!meta.sandbox)
+      throw new Error(`Invalid configuration:\n  - ${name} (unset): required when talking to Meta`);
+    return localSecret(dataDir, name.toLowerCase(), make);
+  };
+  const encryptionKey = required('TOKEN_ENCRYPTION_KEY', () => randomBytes(32).toString('base64'));
+  const adminToken = required('ADMIN_TOKEN', () => `adm_${randomBytes(24).toString('base64url')}`);
+
+  const logger =
+    options.logger ??
+    createLogger({ name: 'api', level: env.LOG_LEVEL, secrets: [meta.appSecret, encryptionKey, adminToken] });
+  const config: ApiConfig = {
+    meta,
+    adminToken,
+    unsupportedCallingCodes: env.UNSUPPORTED_CALLING_CODES,
+    rateLimitPerSecond: env.API_RATE_LIMIT_PER_SECOND,
+    webhookMaxBytes: env.WEBHOOK_MAX_BYTES,
+    uiDir: env.UI_DIR ?? defaultUiDir(),
+    publicUrl: env.PUBLIC_URL ?? null,
+  };
+
+  const redis = createRedis(env.REDIS_URL, { name: 'coexist-api' });
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const warehouse = new Warehouse({
+    url: env.CLICKHOUSE_URL,
+    dataDir,
+    database: env.CLICKHOUSE_DATABASE,
+    cluster: env.CLICKHOUSE_CLUSTER,
+  });
+  const applied = await migrate(warehouse);
+  if (applied.length > 0) logger.info({ applied }, 'ClickHouse migrations applied');
+
+  const context = createContext({
+    config,
+    logger,
+    redis,
+    redisUrl: env.REDIS_URL,
+    keyPrefix: env.REDIS_PREFIX,
+    warehouse,
+    encryptionKey,
+    metaTimeoutMs: options.metaTimeoutMs,
+  });
+  const metrics = createMetrics();
+  const writer = new WarehouseWriter(warehouse, redis, context.keys, metrics, logger, options.writer);
+  const bindings = new BindingService(context);
+  const processor = new IngestProcessor(context, writer, bindings, metrics);
+
+  const workers =
+    options.workers === false
+      ? []
+      : [
+          createWorker(
+            'ingest',
+            (job) => processor.process(job.data),
+            context.queueConnection,
+            context.keys,
+            logger,
+            {
+              concurrency: options.ingestConcurrency ?? 16,
+            },
+          ),
+          createWorker(
+            'bindings',
+            bindingJobProcessor(context),
+            context.queueConnection,
+            context.keys,
+            logger,
+            {
+              concurrency: 4,
+            },
+          ),
+        ];
+
+  const app = createApp(context, metrics, {
+    v1: [{ path: '/templates', router: templateRoutes(context) }, ...(options.v1?.(context, metrics) ?? [])],
+  });
+  const server = app.listen(env.PORT, env.HOST);
+  await new Promise<void>((ready, fail) => {
+    server.once('listening', ready);
+    server.once('error', fail);
+  });
+  // Meta's history webhooks take a while to upload; keep-alive connections are reused
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 120_000;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`;
+  logger.info(
+    {
+      url,
+      sandbox: meta.sandbox,
+      graph: meta.graphUrl,
+      clickhouse: warehouse.embedded ? 'embedded chDB' : 'server',
+    },
+    'api listening',
+  );
+
+  let closed = false;
+  return {
+    url,
+    port,
+    context,
+    metrics,
+    writer,
+    server,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections();
+      // stop taking jobs, let running ones finish, then write what is pending
+      await Promise.all(workers.map((worker) => worker.close()));
+      await writer.flush();
+      await closeContext(context);
+      await redis.quit().catch(() => {});
+      await warehouse.close();
+    },
+  };
+}
