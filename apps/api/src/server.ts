@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, type Logger } from '@coexist/runtime';
+import { createLogger, type Logger, secretOrLocal } from '@coexist/runtime';
 import { createRedis, createWorker } from '@coexist/storage';
 import type { Router } from 'express';
 import { BindingService } from './bindings/service.js';
@@ -41,19 +40,6 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/**
- * A secret the operator did not set, in sandbox mode: generated once and kept under DATA_DIR so
- * that a restart can still read the tokens it sealed.
- */
-function localSecret(dataDir: string, name: string, make: () => string): string {
-  const path = join(dataDir, 'secrets', name);
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const value = make();
-  writeFileSync(path, `${value}\n`, { mode: 0o600 });
-  return value;
-}
-
 function defaultUiDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '../../analytics-ui/dist');
 }
@@ -62,15 +48,16 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
   const { env } = options;
   const meta = metaSettings(env);
   const dataDir = resolve(env.DATA_DIR);
-  const required = (name: 'TOKEN_ENCRYPTION_KEY' | 'ADMIN_TOKEN', make: () => string): string => {
-    const value = env[name];
-    if (value) return value;
-    if (!meta.sandbox)
-      throw new Error(`Invalid configuration:\n  - ${name} (unset): required when talking to Meta`);
-    return localSecret(dataDir, name.toLowerCase(), make);
-  };
-  const encryptionKey = required('TOKEN_ENCRYPTION_KEY', () => randomBytes(32).toString('base64'));
-  const adminToken = required('ADMIN_TOKEN', () => `adm_${randomBytes(24).toString('base64url')}`);
+  const local = { sandbox: meta.sandbox, dataDir };
+  const encryptionKey = secretOrLocal(env.TOKEN_ENCRYPTION_KEY, 'TOKEN_ENCRYPTION_KEY', local, () =>
+    randomBytes(32).toString('base64'),
+  );
+  const adminToken = secretOrLocal(
+    env.ADMIN_TOKEN,
+    'ADMIN_TOKEN',
+    local,
+    () => `adm_${randomBytes(24).toString('base64url')}`,
+  );
 
   const logger =
     options.logger ??

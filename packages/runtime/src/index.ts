@@ -1,3 +1,4 @@
+export * from './deployment.js';
 export * from './env.js';
 export * from './logger.js';
 export * from './shutdown.js';
