@@ -21,7 +21,6 @@ import {
   contactRow,
   failedSendRow,
   historyChunkRow,
-  type MessageRow,
   messageRow,
   statusRow,
 } from './rows.js';
