@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger, secretOrLocal } from '@coexist/runtime';
 import { createRedis, createWorker } from '@coexist/storage';
 import type { Router } from 'express';
+import { AnalyticsRefresher, type RefresherOptions } from './analytics/refresher.js';
+import { analyticsRoutes } from './analytics/routes.js';
 import { BindingService } from './bindings/service.js';
 import { bindingJobProcessor } from './bindings/sync.js';
 import { migrate } from './clickhouse/migrations.js';
@@ -25,6 +27,7 @@ export interface StartOptions {
   workers?: boolean;
   ingestConcurrency?: number;
   writer?: WriterOptions;
+  refresher?: RefresherOptions;
   metaTimeoutMs?: number;
   /** more routers under /v1 */
   v1?: (context: ApiContext, metrics: Metrics) => Array<{ path: string; router: Router }>;
@@ -36,6 +39,7 @@ export interface RunningApi {
   context: ApiContext;
   metrics: Metrics;
   writer: WarehouseWriter;
+  refresher: AnalyticsRefresher;
   server: Server;
   close(): Promise<void>;
 }
@@ -96,7 +100,8 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
   const metrics = createMetrics();
   const writer = new WarehouseWriter(warehouse, redis, context.keys, metrics, logger, options.writer);
   const bindings = new BindingService(context);
-  const processor = new IngestProcessor(context, writer, bindings, metrics);
+  const refresher = new AnalyticsRefresher(warehouse, redis, context.keys, logger, options.refresher);
+  const processor = new IngestProcessor(context, writer, bindings, metrics, refresher);
 
   const workers =
     options.workers === false
@@ -124,8 +129,14 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
           ),
         ];
 
+  if (options.workers !== false) refresher.start();
+
   const app = createApp(context, metrics, {
-    v1: [{ path: '/templates', router: templateRoutes(context) }, ...(options.v1?.(context, metrics) ?? [])],
+    v1: [
+      { path: '/templates', router: templateRoutes(context) },
+      { path: '/numbers', router: analyticsRoutes(context, refresher) },
+      ...(options.v1?.(context, metrics) ?? []),
+    ],
   });
   const server = app.listen(env.PORT, env.HOST);
   await new Promise<void>((ready, fail) => {
@@ -154,6 +165,7 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
     context,
     metrics,
     writer,
+    refresher,
     server,
     async close() {
       if (closed) return;
@@ -163,6 +175,7 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
       // stop taking jobs, let running ones finish, then write what is pending
       await Promise.all(workers.map((worker) => worker.close()));
       await writer.flush();
+      await refresher.stop();
       await closeContext(context);
       await redis.quit().catch(() => {});
       await warehouse.close();

@@ -100,9 +100,10 @@ export const MIGRATIONS: Migration[] = [
         ],
         engine: 'ReplacingMergeTree(version)',
         partitionBy: 'toYYYYMM(ts)',
-        // wamid in the key makes "is this message already stored" a primary-key lookup and
-        // makes the replacing engine exact; time ranges prune by partition and read derived tables.
-        orderBy: '(account_id, phone_number_id, wamid)',
+        // wamid in the key makes "is this message already stored" a primary-key lookup and makes
+        // the replacing engine an exact backstop. `is_upgrade` keeps a placeholder and the message
+        // that replaced it apart, so `WHERE is_upgrade = 0` counts every message once, merged or not.
+        orderBy: '(account_id, phone_number_id, wamid, is_upgrade)',
         settings: ['non_replicated_deduplication_window = 10000'],
         shardingKey: SHARD_BY_NUMBER,
       }),
@@ -220,7 +221,73 @@ export const MIGRATIONS: Migration[] = [
       }),
     ],
   },
+  {
+    id: 2,
+    name: 'conversations and responses derived per number; template and refusal columns on statuses',
+    statements: (t) => [
+      // Rebuilt per number by the analytics refresher: a whole generation is written, then made
+      // current, then the previous one dropped, so readers never see a half-built number.
+      ...createTableSql(t, {
+        name: 'conversations',
+        columns: [
+          'account_id LowCardinality(String)',
+          'phone_number_id LowCardinality(String)',
+          'generation UInt32',
+          'contact_key String',
+          'contact_wa_id String',
+          "started_at DateTime64(3, 'UTC')",
+          "ended_at DateTime64(3, 'UTC')",
+          'messages UInt32',
+          'inbound UInt32',
+          'outbound UInt32',
+          "started_by Enum8('customer' = 1, 'business' = 2)",
+          // -1: no answer (or started by the business)
+          'first_response_s Float64',
+          'first_responder LowCardinality(String)',
+        ],
+        engine: 'MergeTree',
+        partitionBy: '(account_id, phone_number_id, generation)',
+        orderBy: '(account_id, phone_number_id, generation, started_at)',
+        shardingKey: SHARD_BY_NUMBER,
+      }),
+      ...createTableSql(t, {
+        name: 'responses',
+        columns: [
+          'account_id LowCardinality(String)',
+          'phone_number_id LowCardinality(String)',
+          'generation UInt32',
+          'contact_key String',
+          "asked_at DateTime64(3, 'UTC')",
+          "answered_at DateTime64(3, 'UTC')",
+          'response_s Float64',
+          'responder LowCardinality(String)',
+          'is_first UInt8',
+        ],
+        engine: 'MergeTree',
+        partitionBy: '(account_id, phone_number_id, generation)',
+        orderBy: '(account_id, phone_number_id, generation, answered_at)',
+        shardingKey: SHARD_BY_NUMBER,
+      }),
+      ...alterTableSql(t, 'statuses', [
+        'ADD COLUMN IF NOT EXISTS template_name LowCardinality(String)',
+        'ADD COLUMN IF NOT EXISTS template_language LowCardinality(String)',
+        // our own refusal at send time (outside_service_window, template_not_approved, …)
+        'ADD COLUMN IF NOT EXISTS error_reason LowCardinality(String)',
+      ]),
+    ],
+  },
 ];
+
+/** On a cluster the change goes to the local tables and to the Distributed one in front of them. */
+export function alterTableSql(target: SchemaTarget, table: string, changes: string[]): string[] {
+  const db = target.database;
+  if (!target.cluster) return [`ALTER TABLE ${db}.${table} ${changes.join(', ')}`];
+  const on = `ON CLUSTER '${target.cluster}'`;
+  return [
+    `ALTER TABLE ${db}.${table}_local ${on} ${changes.join(', ')}`,
+    `ALTER TABLE ${db}.${table} ${on} ${changes.join(', ')}`,
+  ];
+}
 
 function migrationsTable(target: SchemaTarget): string[] {
   return createTableSql(target, {

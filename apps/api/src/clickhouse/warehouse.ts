@@ -100,6 +100,19 @@ export class Warehouse {
     });
   }
 
+  /** A statement with typed parameters that returns no rows (INSERT … SELECT). */
+  async run(sql: string, params: Record<string, unknown>): Promise<void> {
+    await this.client.command({ query: sql, query_params: params });
+  }
+
+  /** Drops one partition; on a cluster, of the local table on every node. */
+  async dropPartition(table: string, partition: string): Promise<void> {
+    const target = this.cluster
+      ? `${this.table(`${table}_local`)} ON CLUSTER '${this.cluster}'`
+      : this.table(table);
+    await this.client.command({ query: `ALTER TABLE ${target} DROP PARTITION ${partition}` });
+  }
+
   async command(sql: string, settings: ClickHouseSettings = {}): Promise<void> {
     await this.client.command({ query: sql, clickhouse_settings: settings });
   }

@@ -9,6 +9,7 @@ import {
   opensServiceWindow,
 } from '@coexist/core';
 import type { IngestJob, NumberRecord, SendOutcomeJob, WebhookJob } from '@coexist/storage';
+import type { AnalyticsRefresher } from '../analytics/refresher.js';
 import type { BindingService } from '../bindings/service.js';
 import type { ApiContext } from '../context.js';
 import type { Metrics } from '../metrics.js';
@@ -68,6 +69,7 @@ export class IngestProcessor {
     private readonly writer: WarehouseWriter,
     private readonly bindings: BindingService,
     private readonly metrics: Metrics,
+    private readonly refresher: AnalyticsRefresher,
   ) {}
 
   async process(job: IngestJob): Promise<void> {
@@ -235,6 +237,11 @@ export class IngestProcessor {
     }
 
     await this.writer.write({ ...rows, raw_webhooks: [rawWebhookRow(job, result)] });
+    const changed = new Set(result.messages.map((m) => m.phoneNumberId));
+    for (const id of changed) {
+      const number = await numbers.get(id);
+      if (number) await this.refresher.markDirty(number.accountId, id);
+    }
 
     // Progress is recorded once the rows are stored, so a replayed chunk is never counted early.
     for (const chunk of result.historyChunks) {
@@ -317,6 +324,7 @@ export class IngestProcessor {
       await this.writer.write({
         messages: [apiMessageRow(job, job.at) as unknown as Record<string, unknown>],
       });
+      await this.refresher.markDirty(job.accountId, job.phoneNumberId);
     } else {
       await this.writer.write({ statuses: [failedSendRow(job) as unknown as Record<string, unknown>] });
     }

@@ -93,11 +93,14 @@ export interface StatusRow {
   phone_number_id: string;
   wamid: string;
   message_id: string;
+  template_name: string;
+  template_language: string;
   status: string;
   ts: string;
   recipient_key: string;
   error_code: number;
   error_title: string;
+  error_reason: string;
   pricing_category: string;
   pricing_type: string;
 }
@@ -109,11 +112,15 @@ export function statusRow(accountId: string, record: StatusRecord, messageId: st
     phone_number_id: record.phoneNumberId,
     wamid: record.wamid,
     message_id: messageId ?? '',
+    // the template of one of our sends is known from its messages row
+    template_name: '',
+    template_language: '',
     status: record.status,
     ts: chTime(record.timestamp),
     recipient_key: record.recipient.key,
     error_code: error?.code ?? 0,
     error_title: error?.title ?? error?.message ?? '',
+    error_reason: '',
     pricing_category: record.pricingCategory ?? '',
     pricing_type: record.pricingType ?? '',
   };
@@ -126,11 +133,15 @@ export function failedSendRow(outcome: SendOutcomeJob): StatusRow {
     phone_number_id: outcome.phoneNumberId,
     wamid: `failed:${outcome.messageId}`,
     message_id: outcome.messageId,
+    template_name: outcome.templateName ?? '',
+    template_language: outcome.templateLanguage ?? '',
     status: 'failed',
     ts: chTime(outcome.at),
     recipient_key: outcome.recipient,
-    error_code: Number.parseInt(outcome.errorCode ?? '', 10) || 0,
-    error_title: outcome.errorMessage ?? outcome.errorCode ?? '',
+    // Meta's numeric code, or our rule's snake_case code when we refused before sending
+    error_code: /^\d+$/.test(outcome.errorCode ?? '') ? Number(outcome.errorCode) : 0,
+    error_title: outcome.errorMessage ?? '',
+    error_reason: /^\d+$/.test(outcome.errorCode ?? '') ? '' : (outcome.errorCode ?? ''),
     pricing_category: '',
     pricing_type: '',
   };

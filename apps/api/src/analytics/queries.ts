@@ -1,0 +1,308 @@
+import { z } from 'zod';
+import { defineQuery } from '../clickhouse/warehouse.js';
+
+/** Parameters every report takes: the number, its time zone and the UTC range. */
+const scope = {
+  account_id: z.string(),
+  phone_number_id: z.string(),
+  tz: z.string(),
+  from: z.string(),
+  to: z.string(),
+};
+const scoped = z.object(scope);
+const derived = z.object({ ...scope, generation: z.number().int() });
+
+const n = z.coerce.number();
+
+/** Messages of the number in the range, each counted once (a replaced placeholder is one message). */
+const MESSAGES_IN_RANGE = `account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}
+  AND is_upgrade = 0 AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}`;
+
+const COUNTS = `countIf(direction = 'inbound') AS inbound, countIf(direction = 'outbound') AS outbound,
+  countIf(source = 'history') AS history, countIf(source = 'echo') AS echo,
+  countIf(source = 'live') AS live, countIf(source = 'api') AS api`;
+const countsRow = { inbound: n, outbound: n, history: n, echo: n, live: n, api: n };
+
+export const volumeByDay = defineQuery({
+  name: 'volume_by_day',
+  sql: `SELECT toString(toDate(ts, {tz:String})) AS bucket, ${COUNTS}
+        FROM {db}.messages WHERE ${MESSAGES_IN_RANGE} GROUP BY bucket ORDER BY bucket`,
+  params: scoped,
+  row: z.object({ bucket: z.string(), ...countsRow }),
+});
+
+export const volumeByHour = defineQuery({
+  name: 'volume_by_hour',
+  sql: `SELECT formatDateTime(toStartOfHour(ts, {tz:String}), '%Y-%m-%dT%H:00', {tz:String}) AS bucket, ${COUNTS}
+        FROM {db}.messages WHERE ${MESSAGES_IN_RANGE} GROUP BY bucket ORDER BY bucket`,
+  params: scoped,
+  row: z.object({ bucket: z.string(), ...countsRow }),
+});
+
+export const heatmap = defineQuery({
+  name: 'heatmap',
+  sql: `SELECT toDayOfWeek(ts, 0, {tz:String}) AS weekday, toHour(ts, {tz:String}) AS hour, count() AS messages,
+          countIf(direction = 'inbound') AS inbound, countIf(direction = 'outbound') AS outbound
+        FROM {db}.messages WHERE ${MESSAGES_IN_RANGE} GROUP BY weekday, hour`,
+  params: scoped,
+  row: z.object({ weekday: n, hour: n, messages: n, inbound: n, outbound: n }),
+});
+
+export const outboundSources = defineQuery({
+  name: 'outbound_sources',
+  sql: `SELECT toString(toDate(ts, {tz:String})) AS bucket, countIf(source IN ('echo', 'history')) AS phone_app,
+          countIf(source = 'api') AS api
+        FROM {db}.messages WHERE ${MESSAGES_IN_RANGE} AND direction = 'outbound' GROUP BY bucket ORDER BY bucket`,
+  params: scoped,
+  row: z.object({ bucket: z.string(), phone_app: n, api: n }),
+});
+
+const CONVERSATIONS_IN_RANGE = `account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}
+  AND generation = {generation:UInt32} AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}`;
+
+export const conversationTotals = defineQuery({
+  name: 'conversation_totals',
+  sql: `SELECT count() AS total, countIf(started_by = 'customer') AS by_customer, countIf(started_by = 'business') AS by_business,
+          avg(messages) AS average_messages, quantileExact(0.5)(dateDiff('second', started_at, ended_at)) AS median_duration
+        FROM {db}.conversations WHERE ${CONVERSATIONS_IN_RANGE}`,
+  params: derived,
+  row: z.object({ total: n, by_customer: n, by_business: n, average_messages: n, median_duration: n }),
+});
+
+export const conversationsByDay = defineQuery({
+  name: 'conversations_by_day',
+  sql: `SELECT toString(toDate(started_at, {tz:String})) AS day, count() AS conversations,
+          countIf(started_by = 'customer') AS by_customer, countIf(started_by = 'business') AS by_business
+        FROM {db}.conversations WHERE ${CONVERSATIONS_IN_RANGE} GROUP BY day ORDER BY day`,
+  params: derived,
+  row: z.object({ day: z.string(), conversations: n, by_customer: n, by_business: n }),
+});
+
+const conversationRow = z.object({
+  contact: z.string(),
+  contact_name: z.string(),
+  started_at: z.string(),
+  ended_at: z.string(),
+  messages: n,
+  inbound: n,
+  outbound: n,
+  started_by: z.string(),
+  first_response_s: n,
+  first_responder: z.string(),
+});
+
+/** Contact names: what the business saved in its phone, else the user's WhatsApp profile name. */
+const NAMES = `(SELECT contact_key, argMax(name, (origin = 'state_sync', updated_at)) AS contact_name
+   FROM {db}.contacts FINAL
+   WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND name != ''
+   GROUP BY contact_key)`;
+
+const CONVERSATION_COLUMNS = `c.contact_key AS contact, ifNull(names.contact_name, '') AS contact_name,
+  started_at AS started_at,
+  ended_at AS ended_at,
+  messages, inbound, outbound, toString(started_by) AS started_by, first_response_s, first_responder`;
+
+export const recentConversations = defineQuery({
+  name: 'recent_conversations',
+  sql: `SELECT ${CONVERSATION_COLUMNS}
+        FROM (SELECT * FROM {db}.conversations WHERE ${CONVERSATIONS_IN_RANGE} ORDER BY started_at DESC LIMIT {limit:UInt32}) AS c
+        LEFT JOIN ${NAMES} AS names ON names.contact_key = c.contact_key
+        ORDER BY c.started_at DESC`,
+  params: derived.extend({ limit: z.number().int().min(1).max(1_000_000) }),
+  row: conversationRow,
+});
+
+export const allConversations = defineQuery({
+  name: 'all_conversations',
+  sql: `SELECT ${CONVERSATION_COLUMNS}
+        FROM (SELECT * FROM {db}.conversations WHERE ${CONVERSATIONS_IN_RANGE}) AS c
+        LEFT JOIN ${NAMES} AS names ON names.contact_key = c.contact_key
+        ORDER BY c.started_at`,
+  params: derived,
+  row: conversationRow,
+});
+
+const RESPONSES_IN_RANGE = `account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}
+  AND generation = {generation:UInt32} AND answered_at >= {from:DateTime64(3, 'UTC')} AND answered_at < {to:DateTime64(3, 'UTC')}`;
+
+export const RESPONSE_BUCKETS = ['<1m', '1-5m', '5-15m', '15-60m', '1-4h', '4-24h', '>24h'] as const;
+
+export const responseSummary = defineQuery({
+  name: 'response_summary',
+  sql: `SELECT countIf(is_first = 1) AS first_count,
+          quantileExactIf(0.5)(response_s, is_first = 1) AS first_median, quantileExactIf(0.9)(response_s, is_first = 1) AS first_p90,
+          count() AS all_count, quantileExact(0.5)(response_s) AS all_median, quantileExact(0.9)(response_s) AS all_p90
+        FROM {db}.responses WHERE ${RESPONSES_IN_RANGE}`,
+  params: derived,
+  row: z.object({ first_count: n, first_median: n, first_p90: n, all_count: n, all_median: n, all_p90: n }),
+});
+
+export const responseBuckets = defineQuery({
+  name: 'response_buckets',
+  sql: `SELECT multiIf(response_s < 60, '<1m', response_s < 300, '1-5m', response_s < 900, '5-15m', response_s < 3600, '15-60m',
+            response_s < 14400, '1-4h', response_s < 86400, '4-24h', '>24h') AS bucket,
+          countIf(is_first = 1) AS first_response, count() AS response
+        FROM {db}.responses WHERE ${RESPONSES_IN_RANGE} GROUP BY bucket`,
+  params: derived,
+  row: z.object({ bucket: z.string(), first_response: n, response: n }),
+});
+
+export const responseTrend = defineQuery({
+  name: 'response_trend',
+  sql: `SELECT toString(toDate(answered_at, {tz:String})) AS day, quantileExactIf(0.5)(response_s, is_first = 1) AS first_median,
+          countIf(is_first = 1) AS first_count, quantileExact(0.5)(response_s) AS median, count() AS responses
+        FROM {db}.responses WHERE ${RESPONSES_IN_RANGE} GROUP BY day ORDER BY day`,
+  params: derived,
+  row: z.object({ day: z.string(), first_median: n, first_count: n, median: n, responses: n }),
+});
+
+export const responsesByResponder = defineQuery({
+  name: 'responses_by_responder',
+  sql: `SELECT responder, count() AS count, quantileExact(0.5)(response_s) AS median, quantileExact(0.9)(response_s) AS p90
+        FROM {db}.responses WHERE ${RESPONSES_IN_RANGE} GROUP BY responder ORDER BY responder`,
+  params: derived,
+  row: z.object({ responder: z.string(), count: n, median: n, p90: n }),
+});
+
+/** Contacts in the range come from conversations, already one row per thread. */
+export const contactTotals = defineQuery({
+  name: 'contact_totals',
+  sql: `SELECT
+          (SELECT uniqExact(contact_key) FROM {db}.conversations
+             WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}
+               AND ended_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}) AS active,
+          (SELECT uniqExact(contact_key) FROM {db}.contacts FINAL
+             WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND removed = 0) AS synced,
+          (SELECT uniqExact(contact_key) FROM {db}.conversations
+             WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}) AS messaged`,
+  params: derived,
+  row: z.object({ active: n, synced: n, messaged: n }),
+});
+
+export const newContactsByDay = defineQuery({
+  name: 'new_contacts_by_day',
+  sql: `SELECT toString(toDate(first_at, {tz:String})) AS day, count() AS new_contacts
+        FROM (SELECT contact_key, min(started_at) AS first_at FROM {db}.conversations
+              WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}
+              GROUP BY contact_key)
+        WHERE first_at >= {from:DateTime64(3, 'UTC')} AND first_at < {to:DateTime64(3, 'UTC')}
+        GROUP BY day ORDER BY day`,
+  params: derived,
+  row: z.object({ day: z.string(), new_contacts: n }),
+});
+
+export const activeContactsByDay = defineQuery({
+  name: 'active_contacts_by_day',
+  sql: `SELECT toString(toDate(ts, {tz:String})) AS day, uniq(contact_key) AS active_contacts
+        FROM {db}.messages WHERE ${MESSAGES_IN_RANGE} GROUP BY day ORDER BY day`,
+  params: scoped,
+  row: z.object({ day: z.string(), active_contacts: n }),
+});
+
+export const mostActiveContacts = defineQuery({
+  name: 'most_active_contacts',
+  sql: `SELECT c.contact AS contact, ifNull(names.contact_name, '') AS name, c.messages AS messages, c.inbound AS inbound,
+          c.outbound AS outbound, c.last_at AS last_message_at
+        FROM (SELECT contact_key AS contact, sum(messages) AS messages, sum(inbound) AS inbound, sum(outbound) AS outbound, max(ended_at) AS last_at
+              FROM {db}.conversations WHERE ${CONVERSATIONS_IN_RANGE}
+              GROUP BY contact_key ORDER BY messages DESC, contact LIMIT {limit:UInt32}) AS c
+        LEFT JOIN ${NAMES} AS names ON names.contact_key = c.contact
+        ORDER BY messages DESC, contact`,
+  params: derived.extend({ limit: z.number().int().min(1).max(1000) }),
+  row: z.object({
+    contact: z.string(),
+    name: z.string(),
+    messages: n,
+    inbound: n,
+    outbound: n,
+    last_message_at: z.string(),
+  }),
+});
+
+/**
+ * The template funnel of our sends: accepted by Meta (a wamid), then delivered and read from the
+ * status webhooks (read implies delivered), and failures, before or after Meta accepted.
+ */
+export const templateFunnel = defineQuery({
+  name: 'template_funnel',
+  sql: `WITH sends AS (
+          SELECT wamid, template_name, template_language FROM {db}.messages
+          WHERE ${MESSAGES_IN_RANGE} AND source = 'api' AND template_name != ''
+        ),
+        reached AS (
+          SELECT wamid, max(status = 'delivered' OR status = 'read') AS delivered, max(status = 'read') AS read,
+                 max(status = 'failed') AS failed
+          FROM {db}.statuses
+          WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND wamid IN (SELECT wamid FROM sends)
+          GROUP BY wamid
+        )
+        SELECT s.template_name AS name, s.template_language AS language, count() AS sent,
+               countIf(r.delivered = 1) AS delivered, countIf(r.read = 1) AS read, countIf(r.failed = 1) AS failed_after
+        FROM sends AS s LEFT JOIN reached AS r ON r.wamid = s.wamid
+        GROUP BY name, language ORDER BY sent DESC, name`,
+  params: scoped,
+  row: z.object({ name: z.string(), language: z.string(), sent: n, delivered: n, read: n, failed_after: n }),
+});
+
+export const templateFailures = defineQuery({
+  name: 'template_failures',
+  sql: `SELECT if(st.template_name != '', st.template_name, m.template_name) AS name,
+               if(st.template_language != '', st.template_language, m.template_language) AS language,
+               if(st.error_code != 0, toString(st.error_code), st.error_reason) AS code, any(st.error_title) AS title, count() AS count
+        FROM (SELECT * FROM {db}.statuses
+              WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND status = 'failed'
+                AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}) AS st
+        LEFT JOIN (SELECT wamid, template_name, template_language FROM {db}.messages
+                   WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND source = 'api') AS m
+          ON m.wamid = st.wamid
+        WHERE name != ''
+        GROUP BY name, language, code ORDER BY count DESC`,
+  params: scoped,
+  row: z.object({ name: z.string(), language: z.string(), code: z.string(), title: z.string(), count: n }),
+});
+
+export const historyChunks = defineQuery({
+  name: 'history_chunks',
+  sql: `SELECT phase, chunk_order, progress, message_count AS messages,
+          received_at AS received_at
+        FROM {db}.history_chunks FINAL
+        WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}
+        ORDER BY phase, chunk_order`,
+  params: z.object({ account_id: z.string(), phone_number_id: z.string() }),
+  row: z.object({ phase: n, chunk_order: n, progress: n, messages: n, received_at: z.string() }),
+});
+
+export const historyByMonth = defineQuery({
+  name: 'history_by_month',
+  sql: `SELECT formatDateTime(toStartOfMonth(ts, {tz:String}), '%Y-%m', {tz:String}) AS month, count() AS messages,
+          countIf(direction = 'inbound') AS inbound, countIf(direction = 'outbound') AS outbound
+        FROM {db}.messages WHERE ${MESSAGES_IN_RANGE} AND source = 'history' GROUP BY month ORDER BY month`,
+  params: scoped,
+  row: z.object({ month: z.string(), messages: n, inbound: n, outbound: n }),
+});
+
+export const contactList = defineQuery({
+  name: 'contact_list',
+  sql: `SELECT contact, max(wa_id) AS wa_id, max(name) AS name, max(last_at) AS last, sum(messages) AS messages
+        FROM (
+          SELECT contact_key AS contact, contact_wa_id AS wa_id, '' AS name, ended_at AS last_at, messages
+          FROM {db}.conversations
+          WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}
+          UNION ALL
+          SELECT contact_key, wa_id, name, toDateTime64(0, 3, 'UTC'), 0
+          FROM {db}.contacts FINAL
+          WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND removed = 0
+        )
+        GROUP BY contact
+        HAVING {search:String} = '' OR positionCaseInsensitiveUTF8(contact, {search:String}) > 0
+          OR positionCaseInsensitiveUTF8(name, {search:String}) > 0
+        ORDER BY last DESC, contact LIMIT {limit:UInt32}`,
+  params: z.object({
+    account_id: z.string(),
+    phone_number_id: z.string(),
+    generation: z.number().int(),
+    search: z.string(),
+    limit: z.number().int().min(1).max(500),
+  }),
+  row: z.object({ contact: z.string(), wa_id: z.string(), name: z.string(), last: z.string(), messages: n }),
+});

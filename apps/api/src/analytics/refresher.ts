@@ -1,0 +1,177 @@
+import type { Logger } from '@coexist/runtime';
+import type { Keys } from '@coexist/storage';
+import type { Redis } from 'ioredis';
+import type { Warehouse } from '../clickhouse/warehouse.js';
+
+/**
+ * Every message of a number in thread order, tagged with its conversation (a new one after 24 h
+ * of silence) and its turn (a new one whenever the speaker changes). Reactions, edits, revokes
+ * and system notices are not turns of a conversation.
+ */
+const EVENTS = `
+  SELECT contact_key, any(contact_wa_id) OVER (PARTITION BY contact_key) AS wa_id, wamid, ts, direction,
+         if(source = 'api', 'api', 'phone_app') AS responder,
+         sum(is_start) OVER (PARTITION BY contact_key ORDER BY ts, wamid ROWS UNBOUNDED PRECEDING) AS conv,
+         sum(is_turn) OVER (PARTITION BY contact_key ORDER BY ts, wamid ROWS UNBOUNDED PRECEDING) AS turn
+  FROM (
+    SELECT contact_key, contact_wa_id, wamid, ts, direction, source,
+           dateDiff('millisecond', lagInFrame(ts, 1, toDateTime64(0, 3, 'UTC')) OVER w, ts) > 86400000 AS is_start,
+           is_start OR direction != lagInFrame(direction, 1, direction) OVER w AS is_turn
+    FROM {db}.messages
+    WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0
+      AND type NOT IN ('reaction', 'edit', 'revoke', 'system')
+    WINDOW w AS (PARTITION BY contact_key ORDER BY ts, wamid ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
+  )`;
+
+const BUILD_CONVERSATIONS = `
+  INSERT INTO {db}.conversations
+  SELECT {account_id:String}, {phone_number_id:String}, {generation:UInt32}, contact_key, any(wa_id),
+         min(ts) AS started_at, max(ts), count(), countIf(direction = 'inbound'), countIf(direction = 'outbound') AS outbound,
+         if(argMin(direction, ts) = 'inbound', 'customer', 'business') AS started_by,
+         if(started_by = 'customer' AND outbound > 0,
+            dateDiff('millisecond', started_at, minIf(ts, direction = 'outbound')) / 1000, -1) AS first_response_s,
+         if(first_response_s >= 0, argMinIf(responder, ts, direction = 'outbound'), '')
+  FROM (${EVENTS})
+  GROUP BY contact_key, conv`;
+
+/** A response: the first outbound turn after an inbound one, timed from the inbound turn's start. */
+const BUILD_RESPONSES = `
+  INSERT INTO {db}.responses
+  SELECT {account_id:String}, {phone_number_id:String}, {generation:UInt32}, contact_key, asked_at, answered_at,
+         dateDiff('millisecond', asked_at, answered_at) / 1000, next_responder, is_first
+  FROM (
+    SELECT contact_key, conv, dir, asked_at,
+           leadInFrame(dir) OVER w AS next_dir, leadInFrame(asked_at) OVER w AS answered_at,
+           leadInFrame(first_responder) OVER w AS next_responder, leadInFrame(conv) OVER w AS next_conv,
+           turn = min(turn) OVER (PARTITION BY contact_key, conv) AS is_first
+    FROM (
+      SELECT contact_key, conv, turn, any(direction) AS dir, min(ts) AS asked_at, argMin(responder, ts) AS first_responder
+      FROM (${EVENTS})
+      GROUP BY contact_key, conv, turn
+    )
+    WINDOW w AS (PARTITION BY contact_key ORDER BY turn ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
+  )
+  WHERE dir = 'inbound' AND next_dir = 'outbound' AND next_conv = conv`;
+
+const SAFE_ID = /^[A-Za-z0-9_-]+$/;
+
+export interface RefresherOptions {
+  /** a number is rebuilt this long after its first unbuilt change (changes in between join it) */
+  debounceMs?: number;
+  /** and never more often than this many times its last build took */
+  costFactor?: number;
+  pollMs?: number;
+}
+
+/**
+ * Keeps the derived per-number tables (`conversations`, `responses`) current. Ingest marks a
+ * number dirty; this rebuilds it whole — late history chunks can merge or split conversations, so
+ * nothing is patched in place — as a new generation, makes the generation current in Redis, then
+ * drops the old one. Readers always see one complete generation.
+ */
+export class AnalyticsRefresher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private readonly debounceMs: number;
+  private readonly costFactor: number;
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly warehouse: Warehouse,
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly logger: Logger,
+    options: RefresherOptions = {},
+  ) {
+    this.debounceMs = options.debounceMs ?? 2_000;
+    this.costFactor = options.costFactor ?? 10;
+    this.pollMs = options.pollMs ?? 500;
+  }
+
+  private get dirtyKey() {
+    return `${this.keys.prefix}:{analytics}:dirty`;
+  }
+
+  private stateKey(phoneNumberId: string) {
+    return `${this.keys.prefix}:{n:${phoneNumberId}}:analytics`;
+  }
+
+  /** The number changed; the earliest change sets when it is rebuilt. */
+  async markDirty(accountId: string, phoneNumberId: string, now = Date.now()): Promise<void> {
+    await this.redis.zadd(this.dirtyKey, 'NX', now, `${accountId}|${phoneNumberId}`);
+  }
+
+  /** The generation readers use; 0 when the number was never built. */
+  async generation(phoneNumberId: string): Promise<number> {
+    return Number((await this.redis.hget(this.stateKey(phoneNumberId), 'generation')) ?? 0);
+  }
+
+  start(): void {
+    const tick = () => {
+      this.running = this.running
+        .then(() => this.refreshDue(Date.now()))
+        .catch((error) => this.logger.error({ err: error }, 'analytics refresh failed'))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.pollMs);
+        });
+    };
+    this.timer = setTimeout(tick, this.pollMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Rebuilds every dirty number now, whatever the debounce (tests, and before shutdown). */
+  async flush(): Promise<void> {
+    await this.running;
+    this.running = this.refreshDue(Number.POSITIVE_INFINITY, true);
+    await this.running;
+  }
+
+  private async refreshDue(now: number, force = false): Promise<void> {
+    const due = await this.redis.zrangebyscore(this.dirtyKey, '-inf', force ? '+inf' : now - this.debounceMs);
+    for (const member of due) {
+      const [accountId, phoneNumberId] = member.split('|') as [string, string];
+      if (!force) {
+        const state = await this.redis.hmget(this.stateKey(phoneNumberId), 'built_at', 'took_ms');
+        const builtAt = Number(state[0] ?? 0);
+        const took = Number(state[1] ?? 0);
+        if (now - builtAt < took * this.costFactor) continue;
+      }
+      // a change arriving during the build re-marks the number with a later score
+      await this.redis.zrem(this.dirtyKey, member);
+      await this.rebuild(accountId, phoneNumberId);
+    }
+  }
+
+  async rebuild(accountId: string, phoneNumberId: string): Promise<number> {
+    if (!SAFE_ID.test(accountId) || !SAFE_ID.test(phoneNumberId)) throw new Error('unexpected id format');
+    const started = performance.now();
+    const previous = await this.generation(phoneNumberId);
+    const generation = Math.max(previous + 1, Math.floor(Date.now() / 1000));
+    const params = { account_id: accountId, phone_number_id: phoneNumberId, generation };
+    for (const sql of [BUILD_CONVERSATIONS, BUILD_RESPONSES]) {
+      await this.warehouse.run(sql.replaceAll('{db}', this.warehouse.database), params);
+    }
+    const took = Math.round(performance.now() - started);
+    await this.redis.hset(
+      this.stateKey(phoneNumberId),
+      'generation',
+      generation,
+      'built_at',
+      Date.now(),
+      'took_ms',
+      took,
+    );
+    if (previous > 0) {
+      for (const table of ['conversations', 'responses']) {
+        await this.warehouse.dropPartition(table, `('${accountId}', '${phoneNumberId}', ${previous})`);
+      }
+    }
+    this.logger.debug({ phoneNumberId, generation, took }, 'analytics rebuilt');
+    return generation;
+  }
+}
