@@ -37,7 +37,33 @@ export interface SandboxSettings {
   pairRefillMs: number;
   codeTtlMs: number;
   templateApprovalMs: number;
+  /** The app's default callback URL; changing it runs Meta's verification handshake. */
+  webhookUrl: string;
+  /** Finish events carry `phone_number_id` and `business_id` besides `waba_id` (Meta's documented event has only `waba_id`). */
+  signupEventIds: boolean;
 }
+
+/** Faults injected on purpose (`POST /__sandbox/faults`); rates are 0…1. */
+export interface SandboxFaults {
+  /** Added to every Graph API answer. */
+  latencyMs: number;
+  /** Share of Graph calls answered with a Meta 5xx (`131000`, `1`, `2`, `131016`). */
+  errorRate: number;
+  /** Share of Graph calls never answered (the client times out); nothing is accepted. */
+  timeoutRate: number;
+  /** Share of delivered webhooks delivered a second time, byte for byte. */
+  webhookDuplicateRate: number;
+  /** Share of webhook attempts failed before sending (then retried like any failure). */
+  webhookFailureRate: number;
+}
+
+export const NO_FAULTS: SandboxFaults = {
+  latencyMs: 0,
+  errorRate: 0,
+  timeoutRate: 0,
+  webhookDuplicateRate: 0,
+  webhookFailureRate: 0,
+};
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -66,6 +92,7 @@ export interface SandboxOptions {
   mediaBatchSize?: number;
   /** Accepted sends kept per number for `GET /__sandbox/numbers/{id}/messages`. */
   storedMessagesPerNumber?: number;
+  signupEventIds?: boolean;
   /** Webhook POSTs in flight at once. */
   webhookConcurrency?: number;
   timings?: Partial<SandboxTimings>;
@@ -132,7 +159,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     historyChunkMaxBytes: options.historyChunkMaxBytes ?? 1_000_000,
     contactsBatchSize: options.contactsBatchSize ?? 100,
     mediaBatchSize: options.mediaBatchSize ?? 10,
-    storedMessagesPerNumber: options.storedMessagesPerNumber ?? 10_000,
+    storedMessagesPerNumber: options.storedMessagesPerNumber ?? 1_000,
     webhookConcurrency: options.webhookConcurrency ?? 64,
     timings,
     initialSettings: {
@@ -142,6 +169,8 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
       pairRefillMs: options.pairRefillMs ?? 6_000,
       codeTtlMs: timings.codeTtlMs,
       templateApprovalMs: timings.templateApprovalMs,
+      webhookUrl: options.webhookUrl ?? DEFAULT_WEBHOOK_URL,
+      signupEventIds: options.signupEventIds ?? false,
     },
     log: options.log ?? (() => {}),
   };
