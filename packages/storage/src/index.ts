@@ -2,6 +2,7 @@ export * from './crypto/tokens.js';
 export * from './limiter/traffic.js';
 export * from './queues/index.js';
 export * from './redis.js';
+export * from './sending/index.js';
 export * from './stores/accounts.js';
 export * from './stores/alerts.js';
 export * from './stores/bindings.js';

@@ -81,6 +81,41 @@ export class Keys {
   wamidMessage(wamid: string) {
     return `${this.prefix}:wamid:${wamid}`;
   }
+
+  // Sending: per-number lanes, the dispatcher's ready set, and the back-off state Meta's answers set.
+
+  /** the number's accepted messages waiting for their turn, oldest first (message ids) */
+  numberOutbox(phoneNumberId: string) {
+    return `${this.prefix}:{n:${phoneNumberId}}:outbox`;
+  }
+  /** messages handed to the send queue that have not taken their budget yet, scored by hand-off time */
+  numberHandoff(phoneNumberId: string) {
+    return `${this.prefix}:{n:${phoneNumberId}}:handoff`;
+  }
+  /** consecutive `130429` answers, which lengthen the number's next pause */
+  numberThrottleStrikes(phoneNumberId: string) {
+    return `${this.prefix}:{n:${phoneNumberId}}:throttle-strikes`;
+  }
+  /** pair-rate back-off with one recipient after `131056`: "<strikes>:<until ms>" */
+  numberPairBackoff(phoneNumberId: string, recipient: string) {
+    return `${this.prefix}:{n:${phoneNumberId}}:pair:${recipient}`;
+  }
+  /** numbers with work for a dispatcher, scored by when one should look at them (ms, Redis clock) */
+  dispatchReady() {
+    return `${this.prefix}:{dispatch}:ready`;
+  }
+  /** every number that has had an outbox: what the sweeper re-arms from */
+  dispatchNumbers() {
+    return `${this.prefix}:{dispatch}:numbers`;
+  }
+  /** pub/sub channel: a number became due now (wakes sleeping dispatchers) */
+  dispatchWake() {
+    return `${this.prefix}:{dispatch}:wake`;
+  }
+  /** held by the one process sweeping at a time */
+  dispatchSweepLock() {
+    return `${this.prefix}:{dispatch}:sweep-lock`;
+  }
 }
 
 export interface RedisConnectionOptions {
