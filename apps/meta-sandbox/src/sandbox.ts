@@ -313,11 +313,22 @@ export class Sandbox {
     return number?.overrideCallbackUri ?? waba.overrideCallbackUri ?? (this.settings.webhookUrl || null);
   }
 
-  /** One change on a phone-level field (`messages`, `history`, `smb_message_echoes`, …). */
-  emitPhone(number: PhoneNumber, field: string, value: Record<string, unknown>): void {
+  /**
+   * One change on a phone-level field (`messages`, `history`, `smb_message_echoes`, …).
+   * `onSettled` runs once it was delivered or given up.
+   */
+  emitPhone(
+    number: PhoneNumber,
+    field: string,
+    value: Record<string, unknown>,
+    onSettled?: () => void,
+  ): void {
     const waba = this.wabas.get(number.wabaId);
-    if (!waba) return;
-    this.emit(waba, number, [{ field, value }]);
+    if (!waba) {
+      onSettled?.();
+      return;
+    }
+    this.emit(waba, number, [{ field, value }], undefined, onSettled);
   }
 
   /** A WABA-level change (`account_update`, `message_template_status_update`), with `entry.time`. */
@@ -325,15 +336,23 @@ export class Sandbox {
     this.emit(waba, number, [{ field, value }], Math.floor(this.clock.now() / 1000));
   }
 
-  private emit(waba: Waba, number: PhoneNumber | undefined, changes: Change[], time?: number): void {
+  private emit(
+    waba: Waba,
+    number: PhoneNumber | undefined,
+    changes: Change[],
+    time?: number,
+    onSettled?: () => void,
+  ): void {
     if (!waba.subscribed) {
       this.notSubscribedDrops += 1;
+      onSettled?.();
       return;
     }
     this.delivery.enqueue(
       this.callbackFor(waba, number),
       envelope(waba.id, changes, time),
       changes[0]?.field ?? 'unknown',
+      onSettled,
     );
   }
 

@@ -73,30 +73,36 @@ export function sendHistory(sandbox: Sandbox, number: PhoneNumber): void {
     number.onboardedAt,
     sandbox.options.historyChunkMaxBytes - overhead - 16,
   );
-  // Meta: chunks "may not be delivered sequentially". The one that completes the sync comes last.
-  const final = chunks.pop();
-  const order = new SeededRandom(`${sandbox.options.seed}:chunks:${number.id}`).shuffle(chunks);
-  if (final) order.push(final);
-
-  const interval = sandbox.options.timings.historyChunkIntervalMs;
-  order.forEach((chunk, index) => {
-    sandbox.later(interval * index, () => {
-      sandbox.emitPhone(number, 'history', historyChunkValue(phoneRef, chunk));
-      state.webhooks += 1;
-    });
-  });
-
   const media = buildMediaFollowUps(phone, number.onboardedAt, sandbox.options.mediaBatchSize);
-  const mediaStart = interval * order.length + sandbox.options.timings.mediaFollowUpDelayMs;
-  media.forEach((batch, index) => {
-    sandbox.later(mediaStart + interval * index, () => {
-      sandbox.emitPhone(number, 'history', historyMediaValue(phoneRef, batch));
-      state.webhooks += 1;
+  const interval = sandbox.options.timings.historyChunkIntervalMs;
+  const emit = (value: Record<string, unknown>, onSettled?: () => void) => {
+    sandbox.emitPhone(number, 'history', value, onSettled);
+    state.webhooks += 1;
+  };
+
+  // Meta: chunks "may not be delivered sequentially". The one that completes the sync (progress
+  // 100) is sent once all the others have been delivered; the media of the last 14 days follow.
+  const final = chunks.pop();
+  const rest = new SeededRandom(`${sandbox.options.seed}:chunks:${number.id}`).shuffle(chunks);
+  const finish = () => {
+    if (final) emit(historyChunkValue(phoneRef, final));
+    media.forEach((batch, index) => {
+      sandbox.later(sandbox.options.timings.mediaFollowUpDelayMs + interval * index, () =>
+        emit(historyMediaValue(phoneRef, batch)),
+      );
     });
-  });
-  const last =
-    media.length > 0 ? mediaStart + interval * (media.length - 1) : interval * Math.max(0, order.length - 1);
-  sandbox.later(last, () => {
-    state.state = 'sent';
+    sandbox.later(sandbox.options.timings.mediaFollowUpDelayMs + interval * media.length, () => {
+      state.state = 'sent';
+    });
+  };
+  let waiting = rest.length;
+  if (waiting === 0) sandbox.later(0, finish);
+  rest.forEach((chunk, index) => {
+    sandbox.later(interval * index, () =>
+      emit(historyChunkValue(phoneRef, chunk), () => {
+        waiting -= 1;
+        if (waiting === 0) finish();
+      }),
+    );
   });
 }

@@ -25,6 +25,8 @@ interface Job {
   field: string;
   attempt: number;
   duplicate: boolean;
+  /** called once, when the webhook was delivered or given up */
+  onSettled: (() => void) | undefined;
 }
 
 export interface DeliveryStats {
@@ -57,12 +59,16 @@ export class WebhookDelivery {
 
   constructor(private readonly options: DeliveryOptions) {}
 
-  /** Signs and queues one webhook body for `url`; null `url` counts it as undeliverable. */
-  enqueue(url: string | null, body: Record<string, unknown>, field: string): void {
+  /**
+   * Signs and queues one webhook body for `url`; null `url` counts it as undeliverable.
+   * `onSettled` runs once it was delivered, given up, or could not be sent at all.
+   */
+  enqueue(url: string | null, body: Record<string, unknown>, field: string, onSettled?: () => void): void {
     if (this.closed) return;
     this.counters.by_field[field] = (this.counters.by_field[field] ?? 0) + 1;
     if (!url) {
       this.counters.undeliverable += 1;
+      onSettled?.();
       return;
     }
     const raw = JSON.stringify(body);
@@ -74,6 +80,7 @@ export class WebhookDelivery {
       field,
       attempt: 0,
       duplicate: false,
+      onSettled,
     });
   }
 
@@ -147,8 +154,9 @@ export class WebhookDelivery {
       this.counters.delivered += 1;
       if (!job.duplicate && faults.duplicateRate > 0 && Math.random() < faults.duplicateRate) {
         this.counters.duplicates_sent += 1;
-        this.push({ ...job, attempt: 0, duplicate: true });
+        this.push({ ...job, attempt: 0, duplicate: true, onSettled: undefined });
       }
+      job.onSettled?.();
       return;
     }
     this.counters.failed_attempts += 1;
@@ -157,6 +165,7 @@ export class WebhookDelivery {
     if (delay === undefined || this.closed) {
       this.counters.dropped += 1;
       this.options.log(`webhook dropped after ${job.attempt + 1} attempts: ${this.counters.last_error}`);
+      job.onSettled?.();
       return;
     }
     this.counters.retries += 1;
