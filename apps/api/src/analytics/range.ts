@@ -94,6 +94,17 @@ export function parseRange(
   const from =
     parseBound(query.from, 'from', timeZone) ??
     startOfLocalDay(new Date(to - DEFAULT_RANGE_DAYS * DAY_MS).toISOString().slice(0, 10), timeZone);
+  checked({ from, to });
+  return {
+    from: Math.floor(from / QUARTER_HOUR) * QUARTER_HOUR,
+    to: Math.ceil(to / QUARTER_HOUR) * QUARTER_HOUR,
+  };
+}
+
+/** Counts are kept per quarter hour, so a range is widened to whole quarter hours. */
+const QUARTER_HOUR = 15 * 60_000;
+
+function checked({ from, to }: DateRange): DateRange {
   if (from >= to) {
     throw new AppError('invalid_request', {
       status: 400,

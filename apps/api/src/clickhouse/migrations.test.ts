@@ -27,6 +27,8 @@ describe('migrations', () => {
       'conversations',
       'history_chunks',
       'messages',
+      'messages_15m',
+      'messages_15m_mv',
       'raw_webhooks',
       'responses',
       'schema_migrations',
@@ -84,7 +86,8 @@ describe('migrations', () => {
       statements.filter((s) => s.includes("ENGINE = Distributed('analytics', coexist, messages_local")),
     ).toHaveLength(1);
     for (const sql of statements) {
-      expect(sql).toContain("ON CLUSTER 'analytics'");
+      // every DDL runs on each node; a backfill INSERT goes through the Distributed table once
+      if (!sql.startsWith('INSERT')) expect(sql).toContain("ON CLUSTER 'analytics'");
       // EXPLAIN AST runs only ClickHouse's parser: the DDL is valid without needing a cluster.
       const ast = await warehouse.raw<{ explain: string }>(`EXPLAIN AST ${sql}`);
       expect(ast.length, sql).toBeGreaterThan(0);
@@ -94,5 +97,35 @@ describe('migrations', () => {
   it('single-node DDL has no cluster clauses', () => {
     const statements = migrationSql({ database: 'coexist', cluster: null });
     expect(statements.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
+  });
+});
+
+describe('messages_15m', () => {
+  it('is backfilled with what existed before it, then fed by every insert, each message once', async () => {
+    // chDB opens one directory per process: this test reuses the suite's warehouse, in its own database
+    const db = new Warehouse({ dataDir, database: 'coexist_backfill' });
+    const row = (wamid: string, ts: number) => ({
+      account_id: 'a',
+      phone_number_id: '1',
+      wamid,
+      contact_key: 'c',
+      direction: 'inbound',
+      source: 'history',
+      ts,
+      version: 1,
+    });
+    await migrate(
+      db,
+      MIGRATIONS.filter((m) => m.id < 3),
+    );
+    await db.insert('messages', [row('w1', 1_750_000_000_000), row('w2', 1_750_000_100_000)]);
+    await migrate(db);
+    await db.insert('messages', [row('w3', 1_750_000_200_000)], { deduplicationToken: 'chunk-x' });
+    // a retried block is dropped, and so is what it would have added to the view
+    await db.insert('messages', [row('w3', 1_750_000_200_000)], { deduplicationToken: 'chunk-x' });
+    const [counts] = await db.raw<{ messages: string; contacts: string }>(
+      'SELECT sum(messages) AS messages, uniqMerge(contacts) AS contacts FROM coexist_backfill.messages_15m',
+    );
+    expect(counts).toEqual({ messages: '3', contacts: '1' });
   });
 });

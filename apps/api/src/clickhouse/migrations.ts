@@ -276,7 +276,76 @@ export const MIGRATIONS: Migration[] = [
       ]),
     ],
   },
+  {
+    id: 3,
+    name: 'messages_15m: message counts per number, quarter hour, direction and source',
+    statements: (t) => [
+      // Quarter hours, because every time zone's offset (India +5:30, Nepal +5:45) is a whole
+      // number of them: any local day, hour or weekday is an exact sum of buckets.
+      ...createTableSql(t, {
+        name: 'messages_15m',
+        columns: [
+          'account_id LowCardinality(String)',
+          'phone_number_id LowCardinality(String)',
+          "bucket DateTime('UTC')",
+          "direction Enum8('inbound' = 1, 'outbound' = 2)",
+          "source Enum8('history' = 1, 'echo' = 2, 'live' = 3, 'api' = 4)",
+          'messages SimpleAggregateFunction(sum, UInt64)',
+          'media SimpleAggregateFunction(sum, UInt64)',
+          'contacts AggregateFunction(uniq, String)',
+        ],
+        engine: 'AggregatingMergeTree',
+        partitionBy: 'toYYYYMM(bucket)',
+        orderBy: '(account_id, phone_number_id, bucket, direction, source)',
+        // a retried insert into messages is dropped there and, by its token, here too
+        settings: ['non_replicated_deduplication_window = 10000'],
+        shardingKey: SHARD_BY_NUMBER,
+      }),
+      ...createMaterializedViewSql(
+        t,
+        'messages_15m_mv',
+        'messages_15m',
+        (
+          source,
+        ) => `SELECT account_id, phone_number_id, toStartOfFifteenMinutes(ts) AS bucket, direction, source,
+            count() AS messages, countIf(has_media = 1) AS media, uniqState(contact_key) AS contacts
+          FROM ${source} WHERE is_upgrade = 0
+          GROUP BY account_id, phone_number_id, bucket, direction, source`,
+        'messages',
+      ),
+      // Created empty, then backfilled. Migrations run before this process ingests anything, and
+      // an upgrade stops other writers first (docs/upgrading.md), so nothing is counted twice.
+      `INSERT INTO ${t.database}.messages_15m
+        SELECT account_id, phone_number_id, toStartOfFifteenMinutes(ts) AS bucket, direction, source,
+          count(), countIf(has_media = 1), uniqState(contact_key)
+        FROM ${t.database}.messages
+        WHERE is_upgrade = 0
+        GROUP BY account_id, phone_number_id, bucket, direction, source`,
+    ],
+  },
 ];
+
+/**
+ * A materialized view feeding `to` from every insert into `from`; on a cluster, from each
+ * node's local table into its local target, with the Distributed tables in front as usual.
+ */
+export function createMaterializedViewSql(
+  target: SchemaTarget,
+  name: string,
+  to: string,
+  select: (source: string) => string,
+  from: string,
+): string[] {
+  const db = target.database;
+  if (!target.cluster) {
+    return [
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${name} TO ${db}.${to} AS ${select(`${db}.${from}`)}`,
+    ];
+  }
+  return [
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${name}_local ON CLUSTER '${target.cluster}' TO ${db}.${to}_local AS ${select(`${db}.${from}_local`)}`,
+  ];
+}
 
 /** On a cluster the change goes to the local tables and to the Distributed one in front of them. */
 export function alterTableSql(target: SchemaTarget, table: string, changes: string[]): string[] {

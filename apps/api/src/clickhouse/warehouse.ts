@@ -94,8 +94,12 @@ export class Warehouse {
       table: this.table(table),
       values: rows as Array<Record<string, unknown>>,
       format: 'JSONEachRow',
+      // a block dropped as a repeat must not reach the materialized views either
       clickhouse_settings: options.deduplicationToken
-        ? { insert_deduplication_token: options.deduplicationToken }
+        ? {
+            insert_deduplication_token: options.deduplicationToken,
+            deduplicate_blocks_in_dependent_materialized_views: 1,
+          }
         : {},
     });
   }

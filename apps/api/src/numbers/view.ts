@@ -9,10 +9,10 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export const numberCountsQuery = defineQuery({
   name: 'number_counts',
   sql: `SELECT
-      (SELECT countIf(source = 'history') FROM {db}.messages WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0) AS history,
-      (SELECT countIf(source = 'echo') FROM {db}.messages WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0) AS echo,
-      (SELECT countIf(source = 'live') FROM {db}.messages WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0) AS live,
-      (SELECT countIf(source = 'api') FROM {db}.messages WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0) AS api,
+      (SELECT sumIf(messages, source = 'history') FROM {db}.messages_15m WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}) AS history,
+      (SELECT sumIf(messages, source = 'echo') FROM {db}.messages_15m WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}) AS echo,
+      (SELECT sumIf(messages, source = 'live') FROM {db}.messages_15m WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}) AS live,
+      (SELECT sumIf(messages, source = 'api') FROM {db}.messages_15m WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}) AS api,
       (SELECT uniqExact(contact_key) FROM {db}.contacts FINAL WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND removed = 0) AS contacts`,
   params: z.object({ account_id: z.string(), phone_number_id: z.string() }),
   row: z.object({
