@@ -60,12 +60,15 @@
     }
   }
 
-  window.addEventListener('pagehide', () => {
+  function onClose() {
     if (state.finished || state.step === 'ERROR' || state.step === 'LOADING') return;
     // Closing on the last screen counts as finishing (Meta); anywhere else it cancels.
     if (state.step === 'REVIEW' && state.fallback) sendFinish(state.fallback);
     else sendCancel(state.step);
-  });
+  }
+  // Browsers differ in which of these they fire when a popup is closed; either will do.
+  window.addEventListener('beforeunload', onClose);
+  window.addEventListener('pagehide', onClose);
 
   // -------------------------------------------------------------------------------------------
   // The server.
