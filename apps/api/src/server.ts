@@ -18,6 +18,7 @@ import { createApp } from './http/app.js';
 import { IngestProcessor } from './ingest/processor.js';
 import { WarehouseWriter, type WriterOptions } from './ingest/writer.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { sendingRoutes } from './sending/routes.js';
 import { templateRoutes } from './templates/routes.js';
 
 export interface StartOptions {
@@ -135,6 +136,7 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
     v1: [
       { path: '/templates', router: templateRoutes(context) },
       { path: '/numbers', router: analyticsRoutes(context, refresher) },
+      ...sendingRoutes(context, metrics),
       ...(options.v1?.(context, metrics) ?? []),
     ],
   });
