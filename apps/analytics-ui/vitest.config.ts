@@ -1,3 +1,7 @@
 import { baseConfig } from '../../tooling/vitest/base.ts';
 
-export default baseConfig({ include: ['src/**/*.test.ts', 'src/**/*.test.tsx'] });
+// Logic and component tests run in happy-dom; the browser tests under e2e/ have their own runner.
+export default baseConfig({
+  include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+  environment: 'happy-dom',
+});

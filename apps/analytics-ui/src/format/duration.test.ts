@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from './format.js';
+import { formatDuration } from './duration.js';
 
 describe('formatDuration', () => {
   it.each([
