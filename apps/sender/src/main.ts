@@ -1,6 +1,16 @@
-import { Redis } from 'ioredis';
+import { EnvError, onShutdown } from '@coexist/runtime';
+import { loadSenderEnv } from './env.js';
+import { startSender } from './sender.js';
 
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
-await redis.connect();
-console.log(`coexist sender connected to Redis (${await redis.ping()})`);
-await redis.quit();
+try {
+  const sender = await startSender({ env: loadSenderEnv() });
+  // SIGTERM: stop dispatching, let in-flight sends finish (up to the Graph timeout), then exit
+  const shutdown = onShutdown(sender.logger, 30_000);
+  shutdown.add('sender', () => sender.close());
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

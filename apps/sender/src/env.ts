@@ -1,0 +1,42 @@
+import { envVars, metaEnvShape, parseEnv } from '@coexist/runtime';
+import { z } from 'zod';
+
+/** Every variable the sender reads, parsed once at start-up; nothing else reads process.env. */
+export const senderEnvSchema = z.object({
+  ...metaEnvShape,
+  REDIS_URL: envVars.redisUrl(),
+  /** every Redis key starts with it: the same value as the api's */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only')
+    .default('coexist'),
+  /** send jobs one process works on at once (each is mostly waiting for Meta) */
+  SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(100),
+  /**
+   * Added to the 1,000 ms sliding window our limiter enforces: Meta judges by arrival time, so
+   * the margin absorbs the jitter between taking a slot and the request arriving (README).
+   */
+  SENDER_WINDOW_MARGIN_MS: z.coerce.number().int().min(0).max(250).default(12),
+  /** numbers a dispatcher claims per round */
+  SENDER_DISPATCH_BATCH: z.coerce.number().int().min(1).max(5000).default(250),
+  /**
+   * A send that may have reached Meta without an answer (timeout, crash) waits this long for
+   * its status webhook before it is reported `send_outcome_unknown`; it is never sent again.
+   */
+  SENDER_RECONCILE_GRACE_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** retries of a transient failure (Meta 5xx, network) before the message fails */
+  SENDER_MAX_RETRIES: z.coerce.number().int().min(0).max(50).default(6),
+  /** a crashed sender's jobs are picked up after about this long (BullMQ lock duration) */
+  SENDER_LOCK_MS: z.coerce.number().int().min(1000).default(10_000),
+  /** Graph API calls give up after this long */
+  META_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** unset: no metrics endpoint; otherwise Prometheus metrics at http://127.0.0.1:<port>/metrics */
+  SENDER_METRICS_PORT: envVars.port(0).optional(),
+  LOG_LEVEL: envVars.logLevel(),
+});
+
+export type SenderEnv = z.output<typeof senderEnvSchema>;
+
+export function loadSenderEnv(source: NodeJS.ProcessEnv = process.env): SenderEnv {
+  return parseEnv(senderEnvSchema, source);
+}
