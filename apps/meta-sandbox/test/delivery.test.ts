@@ -98,7 +98,7 @@ describe('delivery', () => {
           webhook_configuration: { override_callback_uri: other.url, verify_token: 'number-token' },
         }),
       });
-      expect(await response.json()).toEqual({ success: true });
+      expect((await response.json()) as any).toEqual({ success: true });
       await inbound(b.phoneNumberId, 'to the override');
       await other.waitFor((r) => r.length === 1, 5_000);
       expect(other.received[0]!.signatureValid).toBe(true);
@@ -148,6 +148,6 @@ describe('delivery', () => {
     expect(t.receiver.handshakes.at(-1)?.['hub.verify_token']).toBe(SANDBOX_DEFAULTS.verifyToken);
     const refused = await control('/settings', { webhook_url: 'http://127.0.0.1:1/nothing-here' });
     expect(refused.status).toBe(422);
-    expect((await refused.json()).error).toMatchObject({ code: 'callback_verification_failed' });
+    expect(((await refused.json()) as any).error).toMatchObject({ code: 'callback_verification_failed' });
   });
 });

@@ -95,7 +95,7 @@ describe('business account and phone numbers', () => {
     expect(account.timezoneId).toBeNull();
     const raw = await fetch(`${t.sandbox.url}/v25.0/${b.wabaId}?fields=id,timezone_id`, {
       headers: { authorization: `Bearer ${b.token}` },
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<any>);
     expect(raw).toEqual({ id: b.wabaId });
   });
 
@@ -570,7 +570,7 @@ describe('sending', () => {
       });
     const register = await call('register');
     expect(register.status).toBe(400);
-    expect((await register.json()).error).toMatchObject({ code: 100, type: 'OAuthException' });
+    expect(((await register.json()) as any).error).toMatchObject({ code: 100, type: 'OAuthException' });
     expect((await call('deregister')).status).toBe(400);
     const stats = await control(`/numbers/${b.phoneNumberId}/stats`);
     expect(stats).toMatchObject({ register_calls: 1, deregister_calls: 1 });
@@ -604,7 +604,7 @@ describe('templates', () => {
       {
         headers: { authorization: `Bearer ${b.token}` },
       },
-    ).then((r) => r.json());
+    ).then((r) => r.json() as Promise<any>);
     expect(response.data).toEqual([{ name: 'shipping_update', status: 'PAUSED', id: expect.any(String) }]);
   });
 
@@ -620,7 +620,7 @@ describe('templates', () => {
         parameter_format: 'named',
         components: [{ type: 'body', text: 'Hi {{first_name}}, order {{order_number}} is ready.' }],
       }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<any>);
     expect(created).toEqual({ id: expect.stringMatching(/^\d+$/), status: 'PENDING', category: 'UTILITY' });
     const body = {
       to: CUSTOMER,

@@ -20,7 +20,9 @@ beforeAll(async () => {
   await t.client.requestSync(b.token, b.phoneNumberId, 'smb_app_state_sync');
   await t.client.requestSync(b.token, b.phoneNumberId, 'history');
   expect(await t.sandbox.idle(20_000)).toBe(true);
-  truth = await fetch(`${t.sandbox.url}/__sandbox/numbers/${b.phoneNumberId}`).then((r) => r.json());
+  truth = await fetch(`${t.sandbox.url}/__sandbox/numbers/${b.phoneNumberId}`).then(
+    (r) => r.json() as Promise<any>,
+  );
 });
 
 afterAll(async () => {
@@ -164,8 +166,8 @@ describe('when the owner chose "Don\'t share chats"', () => {
       }),
     ]);
     expect(result.messages).toEqual([]);
-    const truth = await fetch(`${t.sandbox.url}/__sandbox/numbers/${declined.phoneNumberId}`).then((r) =>
-      r.json(),
+    const truth = await fetch(`${t.sandbox.url}/__sandbox/numbers/${declined.phoneNumberId}`).then(
+      (r) => r.json() as Promise<any>,
     );
     expect(truth.sync.history.state).toBe('declined');
   });

@@ -150,10 +150,12 @@ describe.skipIf(!HAS_CHROMIUM)('Embedded Signup in a browser', () => {
     await popup.waitForSelector('#step-done:not([hidden])');
     await shot(popup, 'signup-9-done.png');
 
-    await page.waitForFunction(() => (window as any).__login !== null && (window as any).__events.length > 0);
+    await page.waitForFunction(
+      () => (globalThis as any).__login !== null && (globalThis as any).__events.length > 0,
+    );
     const { events, login } = await page.evaluate(() => ({
-      events: (window as any).__events,
-      login: (window as any).__login,
+      events: (globalThis as any).__events,
+      login: (globalThis as any).__login,
     }));
     expect(events).toHaveLength(1);
     expect(typeof events[0].raw).toBe('string');
@@ -180,10 +182,10 @@ describe.skipIf(!HAS_CHROMIUM)('Embedded Signup in a browser', () => {
     await popup.click('#es-login-continue');
     await popup.waitForSelector('#step-portfolio:not([hidden])');
     await popup.close({ runBeforeUnload: true });
-    await page.waitForFunction(() => (window as any).__login !== null, undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => (globalThis as any).__login !== null, undefined, { timeout: 5_000 });
     const { events, login } = await page.evaluate(() => ({
-      events: (window as any).__events,
-      login: (window as any).__login,
+      events: (globalThis as any).__events,
+      login: (globalThis as any).__login,
     }));
     expect(events.map((e: { data: unknown }) => e.data)).toEqual([
       { data: { current_step: 'BUSINESS_ACCOUNT_SELECTION' }, type: 'WA_EMBEDDED_SIGNUP', event: 'CANCEL' },

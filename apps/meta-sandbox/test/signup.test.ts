@@ -138,7 +138,7 @@ describe('the flow', () => {
     expect(Object.keys(done.json.event.data).sort()).toEqual(['business_id', 'phone_number_id', 'waba_id']);
     const truth = await fetch(
       `${t.sandbox.url}/__sandbox/numbers/${done.json.event.data.phone_number_id}`,
-    ).then((r) => r.json());
+    ).then((r) => r.json() as Promise<any>);
     expect(truth).toMatchObject({
       share_history: false,
       timezone: 'America/New_York',

@@ -22,7 +22,9 @@ const template = (to: string) => ({
 });
 
 async function stats(phoneNumberId: string): Promise<any> {
-  return fetch(`${t.sandbox.url}/__sandbox/numbers/${phoneNumberId}/stats`).then((r) => r.json());
+  return fetch(`${t.sandbox.url}/__sandbox/numbers/${phoneNumberId}/stats`).then(
+    (r) => r.json() as Promise<any>,
+  );
 }
 
 async function burst(token: string, phoneNumberId: string, count: number, offset = 0) {
@@ -91,13 +93,15 @@ describe('throughput', () => {
 
 describe('stats', () => {
   it('sums every number in GET /__sandbox/stats', async () => {
-    const all = await fetch(`${t.sandbox.url}/__sandbox/stats`).then((r) => r.json());
+    const all = await fetch(`${t.sandbox.url}/__sandbox/stats`).then((r) => r.json() as Promise<any>);
     expect(all.totals.max_accepted_in_any_1s).toBeLessThanOrEqual(20);
     expect(all.totals.accepted).toBeGreaterThan(0);
     expect(all.totals.rejected_by_code['130429']).toBeGreaterThan(0);
     expect(Object.keys(all.numbers).length).toBeGreaterThanOrEqual(5);
     expect(all.webhooks).toMatchObject({ delivered: expect.any(Number), dropped: 0 });
-    const light = await fetch(`${t.sandbox.url}/__sandbox/stats?numbers=false`).then((r) => r.json());
+    const light = await fetch(`${t.sandbox.url}/__sandbox/stats?numbers=false`).then(
+      (r) => r.json() as Promise<any>,
+    );
     expect(light.numbers).toBeUndefined();
   });
 

@@ -132,7 +132,9 @@ describe('by kind', () => {
   const all = () => t.receiver.received.map((webhook) => normaliseWebhook(webhook.body));
 
   it("contacts: the phone's contacts, then later adds and removes", async () => {
-    const truth = await fetch(`${t.sandbox.url}/__sandbox/numbers/${b.phoneNumberId}`).then((r) => r.json());
+    const truth = await fetch(`${t.sandbox.url}/__sandbox/numbers/${b.phoneNumberId}`).then(
+      (r) => r.json() as Promise<any>,
+    );
     const contacts = all().flatMap((r) => r.contacts.filter((c) => c.origin === 'state_sync'));
     const added = contacts.filter((c) => c.action === 'add');
     expect(added.length).toBe(12 + 1);

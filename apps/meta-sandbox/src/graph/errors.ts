@@ -121,7 +121,7 @@ export function invalidToken(
  * edge. Meta gives all three the same answer so that ids cannot be probed.
  */
 export function unsupportedRequest(method: string, id: string): GraphError {
-  const verb = method === 'POST' ? 'post' : method === 'DELETE' ? 'delete' : 'get';
+  const verb = method.toLowerCase();
   return new GraphError(400, {
     message: `Unsupported ${verb} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
     type: 'GraphMethodException',
