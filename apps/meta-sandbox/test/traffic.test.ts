@@ -110,9 +110,8 @@ describe('stats', () => {
     await t.client.sendMessage(b.token, b.phoneNumberId, template('+16505559000'), {
       bizOpaqueCallbackData: 'x-1',
     });
-    const kept = await fetch(`${t.sandbox.url}/__sandbox/numbers/${b.phoneNumberId}/messages?limit=5`).then(
-      (r) => r.json(),
-    );
+    const response = await fetch(`${t.sandbox.url}/__sandbox/numbers/${b.phoneNumberId}/messages?limit=5`);
+    const kept = (await response.json()) as any;
     expect(kept.total_accepted).toBe(1);
     expect(kept.data).toEqual([
       expect.objectContaining({
