@@ -60,7 +60,8 @@ async function generate(warehouse: Warehouse, account: string): Promise<number> 
 }
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'coexist-bench-analytics-'));
+  const keep = process.env.BENCH_DATA_DIR;
+  const dataDir = keep ?? mkdtempSync(join(tmpdir(), 'coexist-bench-analytics-'));
   const prefix = uniquePrefix('bench-analytics');
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const encryptionKey = randomBytes(32).toString('base64');
@@ -174,7 +175,7 @@ async function main() {
     await deletePrefix(redis, prefix);
     await redis.quit();
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

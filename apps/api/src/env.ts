@@ -39,6 +39,11 @@ export const apiEnvSchema = z.object({
     .default(4 * 1024 * 1024),
   /** where the built dashboard is; unset: apps/analytics-ui/dist next to this app */
   UI_DIR: z.string().optional(),
+  /** run the ingest, bindings and analytics workers in this process (false: a receive-only api) */
+  API_WORKERS: z
+    .enum(['true', 'false'], { error: 'true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
   LOG_LEVEL: envVars.logLevel(),
 });
 

@@ -101,36 +101,43 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
   const metrics = createMetrics();
   const writer = new WarehouseWriter(warehouse, redis, context.keys, metrics, logger, options.writer);
   const bindings = new BindingService(context);
-  const refresher = new AnalyticsRefresher(warehouse, redis, context.keys, logger, options.refresher);
+  const refresher = new AnalyticsRefresher(
+    warehouse,
+    redis,
+    context.keys,
+    logger,
+    async (id) => (await context.numbers.get(id))?.timezone ?? 'UTC',
+    options.refresher,
+  );
   const processor = new IngestProcessor(context, writer, bindings, metrics, refresher);
 
-  const workers =
-    options.workers === false
-      ? []
-      : [
-          createWorker(
-            'ingest',
-            (job) => processor.process(job.data),
-            context.queueConnection,
-            context.keys,
-            logger,
-            {
-              concurrency: options.ingestConcurrency ?? 16,
-            },
-          ),
-          createWorker(
-            'bindings',
-            bindingJobProcessor(context),
-            context.queueConnection,
-            context.keys,
-            logger,
-            {
-              concurrency: 4,
-            },
-          ),
-        ];
+  const runWorkers = options.workers ?? env.API_WORKERS;
+  const workers = !runWorkers
+    ? []
+    : [
+        createWorker(
+          'ingest',
+          (job) => processor.process(job.data),
+          context.queueConnection,
+          context.keys,
+          logger,
+          {
+            concurrency: options.ingestConcurrency ?? 16,
+          },
+        ),
+        createWorker(
+          'bindings',
+          bindingJobProcessor(context),
+          context.queueConnection,
+          context.keys,
+          logger,
+          {
+            concurrency: 4,
+          },
+        ),
+      ];
 
-  if (options.workers !== false) refresher.start();
+  if (runWorkers) refresher.start();
 
   const app = createApp(context, metrics, {
     v1: [

@@ -44,7 +44,7 @@ export async function startTestApi(
     DATA_DIR: dataDir,
     ADMIN_TOKEN,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     UI_DIR: join(dataDir, 'no-ui'),
     ...env,
   });

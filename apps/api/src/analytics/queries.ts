@@ -86,7 +86,7 @@ export const conversationTotals = defineQuery({
 
 export const conversationsByDay = defineQuery({
   name: 'conversations_by_day',
-  sql: `SELECT toString(toDate(started_at, {tz:String})) AS day, count() AS conversations,
+  sql: `SELECT toString(day) AS day, count() AS conversations,
           countIf(started_by = 'customer') AS by_customer, countIf(started_by = 'business') AS by_business
         FROM {db}.conversations WHERE ${CONVERSATIONS_IN_RANGE} GROUP BY day ORDER BY day`,
   params: derived,
@@ -142,84 +142,76 @@ const RESPONSES_IN_RANGE = `account_id = {account_id:String} AND phone_number_id
 
 export const RESPONSE_BUCKETS = ['<1m', '1-5m', '5-15m', '15-60m', '1-4h', '4-24h', '>24h'] as const;
 
-export const responseSummary = defineQuery({
-  name: 'response_summary',
-  sql: `SELECT countIf(is_first = 1) AS first_count,
-          quantileExactIf(0.5)(response_s, is_first = 1) AS first_median, quantileExactIf(0.9)(response_s, is_first = 1) AS first_p90,
-          count() AS all_count, quantileExact(0.5)(response_s) AS all_median, quantileExact(0.9)(response_s) AS all_p90
-        FROM {db}.responses WHERE ${RESPONSES_IN_RANGE}`,
+/**
+ * One pass over the responses for everything but the trend: all responses, first responses, per
+ * responder and per bucket (GROUPING SETS), exact quantiles throughout.
+ */
+export const responseGroups = defineQuery({
+  name: 'response_groups',
+  sql: `SELECT grouping(is_first, responder, bucket) AS kind, is_first, responder, bucket, count() AS count,
+          quantilesExact(0.5, 0.9)(response_s) AS q
+        FROM (SELECT is_first, responder, response_s,
+                multiIf(response_s < 60, '<1m', response_s < 300, '1-5m', response_s < 900, '5-15m', response_s < 3600, '15-60m',
+                  response_s < 14400, '1-4h', response_s < 86400, '4-24h', '>24h') AS bucket
+              FROM {db}.responses WHERE ${RESPONSES_IN_RANGE})
+        GROUP BY GROUPING SETS ((), (is_first), (responder), (is_first, bucket))`,
   params: derived,
-  row: z.object({ first_count: n, first_median: n, first_p90: n, all_count: n, all_median: n, all_p90: n }),
-});
-
-export const responseBuckets = defineQuery({
-  name: 'response_buckets',
-  sql: `SELECT multiIf(response_s < 60, '<1m', response_s < 300, '1-5m', response_s < 900, '5-15m', response_s < 3600, '15-60m',
-            response_s < 14400, '1-4h', response_s < 86400, '4-24h', '>24h') AS bucket,
-          countIf(is_first = 1) AS first_response, count() AS response
-        FROM {db}.responses WHERE ${RESPONSES_IN_RANGE} GROUP BY bucket`,
-  params: derived,
-  row: z.object({ bucket: z.string(), first_response: n, response: n }),
+  row: z.object({
+    kind: n,
+    is_first: n,
+    responder: z.string(),
+    bucket: z.string(),
+    count: n,
+    q: z.array(n),
+  }),
 });
 
 export const responseTrend = defineQuery({
   name: 'response_trend',
-  sql: `SELECT toString(toDate(answered_at, {tz:String})) AS day, quantileExactIf(0.5)(response_s, is_first = 1) AS first_median,
+  sql: `SELECT toString(day) AS day, quantileExactIf(0.5)(response_s, is_first = 1) AS first_median,
           countIf(is_first = 1) AS first_count, quantileExact(0.5)(response_s) AS median, count() AS responses
         FROM {db}.responses WHERE ${RESPONSES_IN_RANGE} GROUP BY day ORDER BY day`,
   params: derived,
   row: z.object({ day: z.string(), first_median: n, first_count: n, median: n, responses: n }),
 });
 
-export const responsesByResponder = defineQuery({
-  name: 'responses_by_responder',
-  sql: `SELECT responder, count() AS count, quantileExact(0.5)(response_s) AS median, quantileExact(0.9)(response_s) AS p90
-        FROM {db}.responses WHERE ${RESPONSES_IN_RANGE} GROUP BY responder ORDER BY responder`,
-  params: derived,
-  row: z.object({ responder: z.string(), count: n, median: n, p90: n }),
-});
+/** Per local day and contact (`contact_days`, built with the conversations). */
+const CONTACT_DAYS_IN_RANGE = `account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}
+  AND generation = {generation:UInt32} AND day >= toDate({from:DateTime64(3, 'UTC')}, {tz:String})
+  AND day < toDate({to:DateTime64(3, 'UTC')}, {tz:String})`;
 
-/** Contacts in the range come from conversations, already one row per thread. */
 export const contactTotals = defineQuery({
   name: 'contact_totals',
   sql: `SELECT
-          (SELECT uniqExact(contact_key) FROM {db}.conversations
-             WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}
-               AND ended_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}) AS active,
+          (SELECT uniqExact(contact_key) FROM {db}.contact_days WHERE ${CONTACT_DAYS_IN_RANGE}) AS active,
+          (SELECT uniqExact(contact_key) FROM {db}.contact_days
+             WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}) AS messaged,
           (SELECT uniqExact(contact_key) FROM {db}.contacts FINAL
-             WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND removed = 0) AS synced,
-          (SELECT uniqExact(contact_key) FROM {db}.conversations
-             WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}) AS messaged`,
+             WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND removed = 0) AS synced`,
   params: derived,
-  row: z.object({ active: n, synced: n, messaged: n }),
+  row: z.object({ active: n, messaged: n, synced: n }),
 });
 
-export const newContactsByDay = defineQuery({
-  name: 'new_contacts_by_day',
-  sql: `SELECT toString(toDate(first_at, {tz:String})) AS day, count() AS new_contacts
-        FROM (SELECT contact_key, min(started_at) AS first_at FROM {db}.conversations
-              WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}
-              GROUP BY contact_key)
-        WHERE first_at >= {from:DateTime64(3, 'UTC')} AND first_at < {to:DateTime64(3, 'UTC')}
+/** Every day of the range: contacts active that day, and contacts whose first day it was. */
+export const contactsByDay = defineQuery({
+  name: 'contacts_by_day',
+  sql: `SELECT toString(day) AS date, count() AS active_contacts, countIf(first_day = day) AS new_contacts
+        FROM (SELECT day, contact_key, min(day) OVER (PARTITION BY contact_key) AS first_day FROM {db}.contact_days
+              WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32})
+        WHERE day >= toDate({from:DateTime64(3, 'UTC')}, {tz:String}) AND day < toDate({to:DateTime64(3, 'UTC')}, {tz:String})
         GROUP BY day ORDER BY day`,
   params: derived,
-  row: z.object({ day: z.string(), new_contacts: n }),
-});
-
-export const activeContactsByDay = defineQuery({
-  name: 'active_contacts_by_day',
-  sql: `SELECT toString(toDate(bucket, {tz:String})) AS day, uniqMerge(contacts) AS active_contacts
-        FROM {db}.messages_15m WHERE ${BUCKETS_IN_RANGE} GROUP BY day ORDER BY day`,
-  params: scoped,
-  row: z.object({ day: z.string(), active_contacts: n }),
+  row: z
+    .object({ date: z.string(), active_contacts: n, new_contacts: n })
+    .transform(({ date, ...r }) => ({ day: date, ...r })),
 });
 
 export const mostActiveContacts = defineQuery({
   name: 'most_active_contacts',
   sql: `SELECT c.contact AS contact, ifNull(names.contact_name, '') AS name, c.messages AS messages, c.inbound AS inbound,
           c.outbound AS outbound, c.last_at AS last_message_at
-        FROM (SELECT contact_key AS contact, sum(messages) AS messages, sum(inbound) AS inbound, sum(outbound) AS outbound, max(ended_at) AS last_at
-              FROM {db}.conversations WHERE ${CONVERSATIONS_IN_RANGE}
+        FROM (SELECT contact_key AS contact, sum(messages) AS messages, sum(inbound) AS inbound, sum(outbound) AS outbound, max(last_at) AS last_at
+              FROM {db}.contact_days WHERE ${CONTACT_DAYS_IN_RANGE}
               GROUP BY contact_key ORDER BY messages DESC, contact LIMIT {limit:UInt32}) AS c
         LEFT JOIN ${NAMES} AS names ON names.contact_key = c.contact
         ORDER BY messages DESC, contact`,

@@ -26,7 +26,7 @@ const EVENTS = `
 const BUILD_CONVERSATIONS = `
   INSERT INTO {db}.conversations
   SELECT {account_id:String}, {phone_number_id:String}, {generation:UInt32}, contact_key, any(wa_id),
-         min(ts) AS started_at, max(ts), count(), countIf(direction = 'inbound'), countIf(direction = 'outbound') AS outbound,
+         toDate(min(ts), {tz:String}), min(ts) AS started_at, max(ts), count(), countIf(direction = 'inbound'), countIf(direction = 'outbound') AS outbound,
          if(argMin(direction, ts) = 'inbound', 'customer', 'business') AS started_by,
          if(started_by = 'customer' AND outbound > 0,
             dateDiff('millisecond', started_at, minIf(ts, direction = 'outbound')) / 1000, -1) AS first_response_s,
@@ -37,7 +37,8 @@ const BUILD_CONVERSATIONS = `
 /** A response: the first outbound turn after an inbound one, timed from the inbound turn's start. */
 const BUILD_RESPONSES = `
   INSERT INTO {db}.responses
-  SELECT {account_id:String}, {phone_number_id:String}, {generation:UInt32}, contact_key, asked_at, answered_at,
+  SELECT {account_id:String}, {phone_number_id:String}, {generation:UInt32}, contact_key, toDate(answered_at, {tz:String}),
+         asked_at, answered_at,
          dateDiff('millisecond', asked_at, answered_at) / 1000, next_responder, is_first
   FROM (
     SELECT contact_key, conv, dir, asked_at,
@@ -53,7 +54,17 @@ const BUILD_RESPONSES = `
   )
   WHERE dir = 'inbound' AND next_dir = 'outbound' AND next_conv = conv`;
 
+/** Per local day and contact: who was active, how much, for the contacts report. */
+const BUILD_CONTACT_DAYS = `
+  INSERT INTO {db}.contact_days
+  SELECT {account_id:String}, {phone_number_id:String}, {generation:UInt32}, toDate(ts, {tz:String}) AS day, contact_key,
+         count(), countIf(direction = 'inbound'), countIf(direction = 'outbound'), max(ts)
+  FROM {db}.messages
+  WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0
+  GROUP BY day, contact_key`;
+
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
+const DERIVED_TABLES = ['conversations', 'responses', 'contact_days'] as const;
 
 export interface RefresherOptions {
   /** a number is rebuilt this long after its first unbuilt change (changes in between join it) */
@@ -64,7 +75,7 @@ export interface RefresherOptions {
 }
 
 /**
- * Keeps the derived per-number tables (`conversations`, `responses`) current. Ingest marks a
+ * Keeps the derived per-number tables (`conversations`, `responses`, `contact_days`) current. Ingest marks a
  * number dirty; this rebuilds it whole — late history chunks can merge or split conversations, so
  * nothing is patched in place — as a new generation, makes the generation current in Redis, then
  * drops the old one. Readers always see one complete generation.
@@ -81,6 +92,8 @@ export class AnalyticsRefresher {
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly logger: Logger,
+    /** the number's time zone now; days in the derived tables are local days */
+    private readonly timezoneOf: (phoneNumberId: string) => Promise<string>,
     options: RefresherOptions = {},
   ) {
     this.debounceMs = options.debounceMs ?? 2_000;
@@ -104,6 +117,20 @@ export class AnalyticsRefresher {
   /** The generation readers use; 0 when the number was never built. */
   async generation(phoneNumberId: string): Promise<number> {
     return Number((await this.redis.hget(this.stateKey(phoneNumberId), 'generation')) ?? 0);
+  }
+
+  /**
+   * The generation to read, built in `timezone`: a number never built, or built before its time
+   * zone changed, is built now.
+   */
+  async current(accountId: string, phoneNumberId: string, timezone: string): Promise<number> {
+    const [generation, builtIn] = await this.redis.hmget(
+      this.stateKey(phoneNumberId),
+      'generation',
+      'timezone',
+    );
+    if (generation && builtIn === timezone) return Number(generation);
+    return this.rebuild(accountId, phoneNumberId);
   }
 
   start(): void {
@@ -152,8 +179,9 @@ export class AnalyticsRefresher {
     const started = performance.now();
     const previous = await this.generation(phoneNumberId);
     const generation = Math.max(previous + 1, Math.floor(Date.now() / 1000));
-    const params = { account_id: accountId, phone_number_id: phoneNumberId, generation };
-    for (const sql of [BUILD_CONVERSATIONS, BUILD_RESPONSES]) {
+    const timezone = await this.timezoneOf(phoneNumberId);
+    const params = { account_id: accountId, phone_number_id: phoneNumberId, generation, tz: timezone };
+    for (const sql of [BUILD_CONVERSATIONS, BUILD_RESPONSES, BUILD_CONTACT_DAYS]) {
       await this.warehouse.run(sql.replaceAll('{db}', this.warehouse.database), params);
     }
     const took = Math.round(performance.now() - started);

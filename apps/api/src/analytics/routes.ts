@@ -87,10 +87,9 @@ export function analyticsRoutes(context: ApiContext, refresher: AnalyticsRefresh
     };
   }
 
-  /** The derived tables' generation; a number never built is built now, once. */
-  async function generation(number: NumberRecord): Promise<number> {
-    const current = await refresher.generation(number.phoneNumberId);
-    return current > 0 ? current : refresher.rebuild(number.accountId, number.phoneNumberId);
+  /** The derived tables' generation; a number never built (or built in another zone) is built now. */
+  function generation(number: NumberRecord): Promise<number> {
+    return refresher.current(number.accountId, number.phoneNumberId, number.timezone ?? 'UTC');
   }
 
   const reports: Record<string, (s: Scope) => Promise<Record<string, unknown>>> = {
@@ -160,31 +159,31 @@ export function analyticsRoutes(context: ApiContext, refresher: AnalyticsRefresh
     },
     async 'response-times'(s) {
       const params = { ...s.params, generation: await generation(s.number) };
-      const [[summary], buckets, trend, responders] = await Promise.all([
-        warehouse.query(q.responseSummary, params),
-        warehouse.query(q.responseBuckets, params),
+      const [groups, trend] = await Promise.all([
+        warehouse.query(q.responseGroups, params),
         warehouse.query(q.responseTrend, params),
-        warehouse.query(q.responsesByResponder, params),
       ]);
-      const byBucket = new Map(buckets.map((b) => [b.bucket, b]));
+      // grouping(is_first, responder, bucket): 7 = all, 3 = by is_first, 5 = by responder, 2 = by is_first and bucket
+      const of = (kind: number, match: (g: (typeof groups)[number]) => boolean = () => true) =>
+        groups.filter((g) => g.kind === kind && match(g));
+      const summary = (group: (typeof groups)[number] | undefined) => ({
+        count: group?.count ?? 0,
+        median_seconds: group && group.count > 0 ? round(group.q[0] ?? 0) : null,
+        p90_seconds: group && group.count > 0 ? round(group.q[1] ?? 0) : null,
+      });
       const byDay = new Map(trend.map((t) => [t.day, t]));
-      const first = summary?.first_count ?? 0;
-      const all = summary?.all_count ?? 0;
+      const bucketCount = (bucket: string, first: boolean) =>
+        of(2, (g) => g.bucket === bucket && g.is_first === (first ? 1 : 0)).reduce(
+          (sum, g) => sum + g.count,
+          0,
+        );
       return {
-        first_response: {
-          count: first,
-          median_seconds: orNull(first, summary?.first_median ?? 0),
-          p90_seconds: orNull(first, summary?.first_p90 ?? 0),
-        },
-        response: {
-          count: all,
-          median_seconds: orNull(all, summary?.all_median ?? 0),
-          p90_seconds: orNull(all, summary?.all_p90 ?? 0),
-        },
+        first_response: summary(of(3, (g) => g.is_first === 1)[0]),
+        response: summary(of(7)[0]),
         buckets: q.RESPONSE_BUCKETS.map((bucket) => ({
           bucket,
-          first_response: byBucket.get(bucket)?.first_response ?? 0,
-          response: byBucket.get(bucket)?.response ?? 0,
+          first_response: bucketCount(bucket, true),
+          response: bucketCount(bucket, true) + bucketCount(bucket, false),
         })),
         trend: localDays(s.range, s.timezone).map((day) => {
           const t = byDay.get(day);
@@ -195,34 +194,30 @@ export function analyticsRoutes(context: ApiContext, refresher: AnalyticsRefresh
             responses: t?.responses ?? 0,
           };
         }),
-        by_responder: responders.map((r) => ({
-          responder: r.responder,
-          count: r.count,
-          median_seconds: round(r.median),
-          p90_seconds: round(r.p90),
-        })),
+        by_responder: of(5)
+          .filter((g) => g.count > 0)
+          .sort((a, b) => a.responder.localeCompare(b.responder))
+          .map((g) => ({ responder: g.responder, ...summary(g) })),
       };
     },
     async contacts(s) {
       const params = { ...s.params, generation: await generation(s.number) };
-      const [[t], fresh, active, top, optedOut] = await Promise.all([
+      const [[t], days, top, optedOut] = await Promise.all([
         warehouse.query(q.contactTotals, params),
-        warehouse.query(q.newContactsByDay, params),
-        warehouse.query(q.activeContactsByDay, s.params),
+        warehouse.query(q.contactsByDay, params),
         warehouse.query(q.mostActiveContacts, { ...params, limit: 20 }),
         context.contacts.optOutCount(s.number.phoneNumberId),
       ]);
-      const freshByDay = new Map(fresh.map((f) => [f.day, f.new_contacts]));
-      const activeByDay = new Map(active.map((a) => [a.day, a.active_contacts]));
+      const byDay = new Map(days.map((d) => [d.day, d]));
       return {
         total: t?.active ?? 0,
         known: Math.max(t?.synced ?? 0, t?.messaged ?? 0),
-        new: fresh.reduce((sum, f) => sum + f.new_contacts, 0),
+        new: days.reduce((sum, d) => sum + d.new_contacts, 0),
         opted_out: optedOut,
         per_day: localDays(s.range, s.timezone).map((day) => ({
           day,
-          new_contacts: freshByDay.get(day) ?? 0,
-          active_contacts: activeByDay.get(day) ?? 0,
+          new_contacts: byDay.get(day)?.new_contacts ?? 0,
+          active_contacts: byDay.get(day)?.active_contacts ?? 0,
         })),
         most_active: top.map((c) => ({ ...c, name: c.name || null })),
       };
@@ -390,7 +385,7 @@ export function analyticsRoutes(context: ApiContext, refresher: AnalyticsRefresh
     const [named] = await warehouse.query(q.contactList, {
       account_id: number.accountId,
       phone_number_id: number.phoneNumberId,
-      generation: await refresher.generation(number.phoneNumberId),
+      generation: await generation(number),
       search: waId || raw,
       limit: 1,
     });

@@ -23,6 +23,7 @@ describe('migrations', () => {
     expect(tables.map((t) => t.name)).toEqual([
       'account_events',
       'audit_events',
+      'contact_days',
       'contacts',
       'conversations',
       'history_chunks',

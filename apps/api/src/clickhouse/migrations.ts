@@ -223,7 +223,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     id: 2,
-    name: 'conversations and responses derived per number; template and refusal columns on statuses',
+    name: 'conversations, responses and contact days derived per number; template and refusal columns on statuses',
     statements: (t) => [
       // Rebuilt per number by the analytics refresher: a whole generation is written, then made
       // current, then the previous one dropped, so readers never see a half-built number.
@@ -235,6 +235,8 @@ export const MIGRATIONS: Migration[] = [
           'generation UInt32',
           'contact_key String',
           'contact_wa_id String',
+          // the local day it started, in the number's time zone at build time
+          'day Date',
           "started_at DateTime64(3, 'UTC')",
           "ended_at DateTime64(3, 'UTC')",
           'messages UInt32',
@@ -257,6 +259,8 @@ export const MIGRATIONS: Migration[] = [
           'phone_number_id LowCardinality(String)',
           'generation UInt32',
           'contact_key String',
+          // the local day of the answer
+          'day Date',
           "asked_at DateTime64(3, 'UTC')",
           "answered_at DateTime64(3, 'UTC')",
           'response_s Float64',
@@ -266,6 +270,24 @@ export const MIGRATIONS: Migration[] = [
         engine: 'MergeTree',
         partitionBy: '(account_id, phone_number_id, generation)',
         orderBy: '(account_id, phone_number_id, generation, answered_at)',
+        shardingKey: SHARD_BY_NUMBER,
+      }),
+      ...createTableSql(t, {
+        name: 'contact_days',
+        columns: [
+          'account_id LowCardinality(String)',
+          'phone_number_id LowCardinality(String)',
+          'generation UInt32',
+          'day Date',
+          'contact_key String',
+          'messages UInt32',
+          'inbound UInt32',
+          'outbound UInt32',
+          "last_at DateTime64(3, 'UTC')",
+        ],
+        engine: 'MergeTree',
+        partitionBy: '(account_id, phone_number_id, generation)',
+        orderBy: '(account_id, phone_number_id, generation, day, contact_key)',
         shardingKey: SHARD_BY_NUMBER,
       }),
       ...alterTableSql(t, 'statuses', [
