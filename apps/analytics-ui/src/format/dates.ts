@@ -129,7 +129,8 @@ export function utcOffsetLabel(timeZone: string, now: number = Date.now()): stri
   if (!isValidTimeZone(timeZone)) return '';
   const parts = dateFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(new Date(now));
   const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
-  return name === 'GMT' ? 'UTC' : name.replace('GMT', 'UTC');
+  const label = name.replace('GMT', 'UTC').replace('\u2212', '-');
+  return label === 'UTC+00:00' ? 'UTC' : label;
 }
 
 /** "in 3 h 12 min" / "5 min ago" / "now" */

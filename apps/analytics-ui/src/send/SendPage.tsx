@@ -199,7 +199,7 @@ function WindowStatus({
   );
 }
 
-function Composer({
+export function Composer({
   number,
   to,
   contact,
