@@ -13,10 +13,11 @@ export const senderEnvSchema = z.object({
   /** send jobs one process works on at once (each is mostly waiting for Meta) */
   SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(100),
   /**
-   * Added to the 1,000 ms sliding window our limiter enforces: Meta judges by arrival time, so
-   * the margin absorbs the jitter between taking a slot and the request arriving (README).
+   * Added to the 1,000 ms sliding window our limiter enforces. Each slot is re-stamped when Meta
+   * answers, so network delays are covered already; the margin covers the drift between Redis's
+   * clock and Meta's (README, "The margin").
    */
-  SENDER_WINDOW_MARGIN_MS: z.coerce.number().int().min(0).max(250).default(12),
+  SENDER_WINDOW_MARGIN_MS: z.coerce.number().int().min(0).max(250).default(5),
   /** numbers a dispatcher claims per round */
   SENDER_DISPATCH_BATCH: z.coerce.number().int().min(1).max(5000).default(250),
   /**

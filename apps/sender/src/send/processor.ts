@@ -18,6 +18,7 @@ import {
   type SendBackoff,
   type SendJob,
   type SendLanes,
+  type SendSlots,
   type SendStateReader,
   type TokenCipher,
   type TrafficLimiter,
@@ -43,6 +44,8 @@ export interface SendDependencies {
   contacts: ContactStateStore;
   state: SendStateReader;
   lanes: SendLanes;
+  slots: SendSlots;
+  /** the limiter's pause (after a 130429) */
   limiter: TrafficLimiter;
   backoff: SendBackoff;
   cipher: TokenCipher;
@@ -76,8 +79,12 @@ export const META_UNREACHABLE = 'meta_unreachable';
  */
 export class SendProcessor {
   private readonly tokens = new Map<string, string>();
+  /** a call still out after this long has its slot re-stamped, so its entry never ages out meanwhile */
+  private readonly restampEveryMs: number;
 
-  constructor(private readonly deps: SendDependencies) {}
+  constructor(private readonly deps: SendDependencies) {
+    this.restampEveryMs = Math.max(100, deps.settings.windowMs - 250);
+  }
 
   async process(job: Job<SendJobData>, token?: string): Promise<SendResult> {
     const { messages, numbers } = this.deps;
@@ -110,21 +117,18 @@ export class SendProcessor {
       return this.park(job, token, backoff.pair.until - now, 'pair');
     }
 
-    const slot = await this.deps.limiter.take(phoneNumberId, limitOf(number));
+    const slot = await this.deps.slots.take(phoneNumberId, messageId, limitOf(number));
     if (!slot.allowed) {
-      // The number's window (or its 130429 pause) is full: wait for the slot, keeping the hand-off.
-      return this.park(job, token, slot.waitMs, slot.inWindow >= limitOf(number) ? 'window' : 'pause');
+      // The number's window is full (or it pauses after a 130429): wait for the slot, still handed off.
+      return this.park(job, token, slot.waitMs, slot.paused ? 'pause' : 'window');
     }
 
     // The slot is taken: mark the attempt before the request leaves, so a crash from here on is
     // reconciled through the status webhook instead of sent again.
-    const [sending] = await Promise.all([
-      messages.transition(messageId, 'sending', { expected: 'queued' }),
-      this.deps.lanes.taken(phoneNumberId, messageId),
-    ]);
+    const sending = await messages.transition(messageId, 'sending', { expected: 'queued' });
     if (!sending.applied) return 'raced';
     await messages.countAttempt(messageId);
-    return this.send(job, token, message, number, body, backoff);
+    return this.send(job, token, message, number, body, backoff, slot.entry);
   }
 
   private async send(
@@ -134,27 +138,46 @@ export class SendProcessor {
     number: NumberRecord,
     body: Record<string, unknown>,
     backoff: BackoffState,
+    entry: string,
   ): Promise<SendResult> {
-    const { messages, metrics } = this.deps;
+    const { messages, metrics, slots } = this.deps;
+    const phoneNumberId = number.phoneNumberId;
+    // Meta counts the message when it arrives, at most when its answer comes back: the slot's
+    // entry moves to the answer (and, during a call longer than a window, keeps moving).
+    const restamp = () =>
+      slots.restamp(phoneNumberId, entry).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error, phoneNumberId }, 'could not re-stamp a send slot');
+      });
+    const keeper = setInterval(restamp, this.restampEveryMs);
     const started = performance.now();
+    let answer: { ok: true; wamid: string } | { ok: false; error: unknown };
     try {
-      const result = await this.deps.meta.sendMessage(this.tokenOf(number), number.phoneNumberId, body, {
+      const result = await this.deps.meta.sendMessage(this.tokenOf(number), phoneNumberId, body, {
         bizOpaqueCallbackData: message.id,
       });
-      metrics.sendSeconds.observe((performance.now() - started) / 1000);
-      const at = Date.now();
-      await messages.transition(message.id, 'accepted', { wamid: result.wamid, now: at });
-      await Promise.all([
-        this.deps.outcomes.add(outcomeOf(message, { status: 'accepted', wamid: result.wamid, at })),
-        backoff.pair ? this.deps.backoff.pairCleared(number.phoneNumberId, message.recipient) : null,
-        backoff.throttleStrikes > 0 ? this.deps.backoff.throttleCleared(number.phoneNumberId) : null,
-      ]);
-      metrics.sends.inc({ phone_number_id: number.phoneNumberId, result: 'accepted' });
-      return 'accepted';
+      answer = { ok: true, wamid: result.wamid };
     } catch (error) {
-      metrics.sendSeconds.observe((performance.now() - started) / 1000);
-      return this.answer(job, token, message, number, backoff, error);
+      answer = { ok: false, error };
+    } finally {
+      clearInterval(keeper);
     }
+    metrics.sendSeconds.observe((performance.now() - started) / 1000);
+    if (!answer.ok) {
+      await restamp();
+      return this.answer(job, token, message, number, backoff, answer.error);
+    }
+    const at = Date.now();
+    await Promise.all([
+      restamp(),
+      messages.transition(message.id, 'accepted', { wamid: answer.wamid, now: at }),
+    ]);
+    await Promise.all([
+      this.deps.outcomes.add(outcomeOf(message, { status: 'accepted', wamid: answer.wamid, at })),
+      backoff.pair ? this.deps.backoff.pairCleared(phoneNumberId, message.recipient) : null,
+      backoff.throttleStrikes > 0 ? this.deps.backoff.throttleCleared(phoneNumberId) : null,
+    ]);
+    metrics.sends.inc({ phone_number_id: phoneNumberId, result: 'accepted' });
+    return 'accepted';
   }
 
   /** Meta said no, or did not answer. */
