@@ -88,6 +88,8 @@ export class Sandbox {
   /** webhooks not sent because the app is not subscribed to the WABA (Meta drops them too) */
   notSubscribedDrops = 0;
   graphRequests = 0;
+  /** what else forgets its state on reset (signup sessions) */
+  readonly resetHooks: Array<() => void> = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private saveTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -420,6 +422,7 @@ export class Sandbox {
     this.clock.setOffset(0);
     this.notSubscribedDrops = 0;
     this.graphRequests = 0;
+    for (const hook of this.resetHooks) hook();
     this.changed();
   }
 

@@ -53,11 +53,7 @@ export function createSandboxServer(options: SandboxOptions = {}): { server: Ser
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.on('close', () => sandbox.close());
-  const reset = sandbox.reset.bind(sandbox);
-  sandbox.reset = () => {
-    reset();
-    sessions.clear();
-  };
+  sandbox.resetHooks.push(() => sessions.clear());
   return { server, sandbox };
 }
 

@@ -193,4 +193,14 @@ describe.skipIf(!HAS_CHROMIUM)('Embedded Signup in a browser', () => {
     expect(login).toEqual({ authResponse: null, status: 'unknown' });
     await page.context().close();
   }, 20_000);
+
+  it('works opened on its own, for a demo', async () => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+    const popup = await context.newPage();
+    await popup.goto(`${t.sandbox.url}/dialog/oauth`);
+    await popup.waitForSelector('#step-login:not([hidden])');
+    await popup.click('#es-login-continue');
+    await popup.waitForSelector('#step-portfolio:not([hidden])');
+    await context.close();
+  }, 20_000);
 });

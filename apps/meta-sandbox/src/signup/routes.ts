@@ -191,6 +191,9 @@ function popupOptions(sandbox: Sandbox): string {
     appVersions: APP_VERSIONS,
     timezones: META_TIMEZONES.map((zone) => zone.iana),
     includeIds: sandbox.settings.signupEventIds,
+    // Opened without FB.login (a demo), the popup signs up for the sandbox's own app.
+    appId: sandbox.options.appId,
+    configId: sandbox.options.configId,
   }).replaceAll('<', '\\u003c');
 }
 

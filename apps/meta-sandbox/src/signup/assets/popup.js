@@ -183,16 +183,20 @@
 
   async function start() {
     fillPhoneSettings();
-    let extras = {};
+    // Opened on its own (a demo), the popup plays the coexistence flow for the sandbox's app.
+    const standalone = !query.has('app_id');
+    let extras = standalone
+      ? { setup: {}, featureType: 'whatsapp_business_app_onboarding', sessionInfoVersion: '3' }
+      : {};
     try {
-      extras = JSON.parse(query.get('extras') || '{}');
+      extras = JSON.parse(query.get('extras') || JSON.stringify(extras));
     } catch {
       extras = {};
     }
     try {
       const started = await api('', {
-        app_id: query.get('app_id') || '',
-        config_id: query.get('config_id') || undefined,
+        app_id: standalone ? options.appId : query.get('app_id'),
+        config_id: (standalone ? options.configId : query.get('config_id')) || undefined,
         extras,
         origin: openerOrigin || undefined,
       });
