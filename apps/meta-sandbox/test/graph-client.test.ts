@@ -463,27 +463,31 @@ describe('sending', () => {
     ).resolves.toBeTruthy();
   });
 
-  it('answers 130429 to the 21st send in a second, retryable per number', async () => {
+  it('answers 130429 past 20 sends in a second, retryable per number', async () => {
     const b = await onboarded(t);
     const body = {
       to: CUSTOMER,
       type: 'template',
       template: { name: 'hello_world', language: { code: 'en_US' } },
     };
+    const started = Date.now();
     const results = await Promise.allSettled(
-      Array.from({ length: 21 }, (_, i) =>
+      Array.from({ length: 30 }, (_, i) =>
         t.client.sendMessage(b.token, b.phoneNumberId, { ...body, to: `+1650555${String(2000 + i)}` }),
       ),
     );
     const refused = results
       .filter((r) => r.status === 'rejected')
-      .map((r) => (r as PromiseRejectedResult).reason);
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
-    expect(refused).toHaveLength(1);
-    const error = refused[0] as MetaError;
-    expect(error.code).toBe(130429);
-    expect(error.subcode).toBe(2494055);
-    expect(error.retry).toMatchObject({ retryable: true, scope: 'number' });
+      .map((r) => (r as PromiseRejectedResult).reason as MetaError);
+    // 30 sends in flight together land within a second on any machine these tests run on.
+    if (Date.now() - started < 1000) expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const error of refused) {
+      expect(error.code).toBe(130429);
+      expect(error.subcode).toBe(2494055);
+      expect(error.retry).toMatchObject({ retryable: true, scope: 'number' });
+    }
+    expect((await control(`/numbers/${b.phoneNumberId}/stats`)).max_accepted_in_any_1s).toBe(20);
   });
 
   it('answers 131056 when one recipient gets more than the pair rate allows', async () => {

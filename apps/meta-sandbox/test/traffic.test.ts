@@ -60,8 +60,10 @@ describe('throughput', () => {
 
   it('takes room again once the second has passed', async () => {
     const b = await onboarded(t);
+    const started = Date.now();
     await burst(b.token, b.phoneNumberId, 20);
-    expect((await burst(b.token, b.phoneNumberId, 1, 100)).codes).toEqual([130429]);
+    const next = await burst(b.token, b.phoneNumberId, 1, 100);
+    if (Date.now() - started < 1000) expect(next.codes).toEqual([130429]);
     await new Promise((resolve) => setTimeout(resolve, 1_050));
     expect((await burst(b.token, b.phoneNumberId, 5, 200)).accepted).toBe(5);
   });

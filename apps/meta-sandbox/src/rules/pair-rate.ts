@@ -36,12 +36,6 @@ export class PairRateLimiter {
     return true;
   }
 
-  /** Gives back a token taken for a send that was refused later on. */
-  giveBack(recipient: string): void {
-    const bucket = this.buckets.get(recipient);
-    if (bucket) bucket.tokens = Math.min(this.settings().burst, bucket.tokens + 1);
-  }
-
   clear(): void {
     this.buckets.clear();
   }
