@@ -11,13 +11,17 @@ import {
   resolveBindingTimezone,
   transitionBinding,
 } from '@coexist/core';
-import { isMetaError, MetaNetworkError, type PhoneNumberInfo } from '@coexist/meta-client';
+import {
+  ianaFromMetaTimezoneId,
+  isMetaError,
+  MetaNetworkError,
+  type PhoneNumberInfo,
+} from '@coexist/meta-client';
 import type { Binding, NumberRecord } from '@coexist/storage';
 import type { ApiContext } from '../context.js';
 import { AppError } from '../http/errors.js';
 import { syncTemplates } from '../templates/sync.js';
 import { requestSync, SYNC_WINDOW_MS } from './sync.js';
-import { timezoneFromMeta } from './timezones.js';
 
 export interface SignupInput {
   code: string;
@@ -145,7 +149,7 @@ export class BindingService {
       binding.displayPhoneNumber = digits;
       binding.verifiedName = phone.verifiedName;
       binding.businessName = account?.name ?? null;
-      binding.businessTimezone = timezoneFromMeta(account?.timezoneId ?? null);
+      binding.businessTimezone = ianaFromMetaTimezoneId(account?.timezoneId);
       binding.shareHistory = input.shareHistory;
       binding.appVersion = input.appVersion ?? null;
       binding.onboardedAt = now;
