@@ -124,8 +124,11 @@ const START_HOURS: ReadonlyArray<readonly [number, number]> = [
   [22, 1],
 ];
 
-/** Sunday … Saturday: a shop is quieter at weekends. */
-const WEEKDAY_FACTOR = [0.35, 1.1, 1.15, 1.15, 1.15, 1.1, 0.6];
+/** Sunday … Saturday: a shop is quieter at weekends. Averages 1, so volumes match the request. */
+const WEEKDAY_WEIGHT = [0.35, 1.1, 1.15, 1.15, 1.15, 1.1, 0.6];
+const WEEKDAY_FACTOR = WEEKDAY_WEIGHT.map(
+  (w) => (w * WEEKDAY_WEIGHT.length) / WEEKDAY_WEIGHT.reduce((a, b) => a + b, 0),
+);
 const GROUP_SHARE = 0.08;
 
 export function generatePhone(spec: PhoneSpec): PhoneContents {
@@ -287,9 +290,10 @@ class ConversationBuilder {
   }
 
   private length(): number {
-    // 1 + geometric, mean about MEAN_LENGTH, capped.
+    // 1 + geometric with mean MEAN_LENGTH (continue with probability (M - 1) / M), capped.
+    const goOn = (ConversationBuilder.MEAN_LENGTH - 1) / ConversationBuilder.MEAN_LENGTH;
     let length = 1;
-    while (length < 14 && this.random.chance(1 - 1 / (ConversationBuilder.MEAN_LENGTH - 1))) length += 1;
+    while (length < 20 && this.random.chance(goOn)) length += 1;
     return length;
   }
 
