@@ -188,6 +188,7 @@ export class Sandbox {
       localTimezone: timezone ?? (country ? PHONE_LOCAL_TIMEZONE[country] : undefined) ?? 'UTC',
       onboardedAt: now,
       linked: true,
+      unlinkedBy: null,
       generation: {
         days: input.history?.days ?? 180,
         messagesPerDay: input.history?.messagesPerDay ?? 30,

@@ -656,6 +656,22 @@ describe('templates', () => {
   });
 });
 
+describe('after Meta offboards the number', () => {
+  it('refuses sends with 133010 until the business reconnects', async () => {
+    const b = await onboarded(t);
+    const body = {
+      to: CUSTOMER,
+      type: 'template',
+      template: { name: 'hello_world', language: { code: 'en_US' } },
+    };
+    await control(`/numbers/${b.phoneNumberId}/offboard`, {});
+    const error = await expectMetaError(t.client.sendMessage(b.token, b.phoneNumberId, body), 133010);
+    expect(error.retry.retryable).toBe(false);
+    await control(`/numbers/${b.phoneNumberId}/reconnect`, {});
+    await expect(t.client.sendMessage(b.token, b.phoneNumberId, body)).resolves.toBeTruthy();
+  });
+});
+
 describe('after the owner unlinks', () => {
   it('revokes the token (190) and sends PARTNER_REMOVED', async () => {
     const b = await onboarded(t);

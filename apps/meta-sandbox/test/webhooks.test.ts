@@ -10,6 +10,7 @@ import { onboarded, startTestSandbox, type TestSandbox } from './helpers/sandbox
 
 let t: TestSandbox;
 let b: Awaited<ReturnType<typeof onboarded>>;
+let otherWaba: string;
 
 async function control(path: string, body: unknown = {}): Promise<any> {
   const response = await fetch(`${t.sandbox.url}/__sandbox${path}`, {
@@ -75,6 +76,10 @@ beforeAll(async () => {
   );
   await control(`/wabas/${b.wabaId}/templates/hello_world/status`, { status: 'PAUSED' });
   await control(`/wabas/${b.wabaId}/templates/hello_world/status`, { status: 'APPROVED' });
+  const other = await onboarded(t, { history: { days: 1, messages_per_day: 1 }, contacts: 1 });
+  otherWaba = other.wabaId;
+  await control(`/numbers/${other.phoneNumberId}/offboard`);
+  await control(`/numbers/${other.phoneNumberId}/reconnect`);
   expect(await t.sandbox.idle(15_000)).toBe(true);
   // Unlinking last: afterwards nothing reaches the platform any more.
   await control(`/numbers/${b.phoneNumberId}/unlink`, {
@@ -101,7 +106,7 @@ describe('every webhook', () => {
       expect(webhook.contentType).toBe('application/json');
       expect(webhook.body.object).toBe('whatsapp_business_account');
       expect(webhook.body.entry).toHaveLength(1);
-      expect(webhook.body.entry[0]!.id).toBe(b.wabaId);
+      expect([b.wabaId, otherWaba]).toContain(webhook.body.entry[0]!.id);
     }
   });
 
@@ -196,8 +201,17 @@ describe('by kind', () => {
     expect(paused.webhook.body.entry[0]!.time).toEqual(expect.any(Number));
   });
 
+  it('offboarding and reconnecting send ACCOUNT_OFFBOARDED and ACCOUNT_RECONNECTED', () => {
+    const events = all()
+      .flatMap((r) => r.accountEvents)
+      .filter((e) => e.wabaId === otherWaba);
+    expect(events.map((e) => e.event)).toEqual(['ACCOUNT_OFFBOARDED', 'ACCOUNT_RECONNECTED']);
+  });
+
   it('unlinking sends PARTNER_REMOVED for the number', () => {
-    const events = all().flatMap((r) => r.accountEvents);
+    const events = all()
+      .flatMap((r) => r.accountEvents)
+      .filter((e) => e.wabaId === b.wabaId);
     expect(events).toEqual([
       expect.objectContaining({
         event: 'PARTNER_REMOVED',

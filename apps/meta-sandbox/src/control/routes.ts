@@ -2,7 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { parseJsonBody, readBody } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
-import { changeContact, receiveInbound, receiveUnavailable, sendEcho, unlink } from '../phone/live.js';
+import {
+  changeContact,
+  offboard,
+  receiveInbound,
+  receiveUnavailable,
+  reconnect,
+  sendEcho,
+  unlink,
+} from '../phone/live.js';
 import { type OnboardInput, type Sandbox, SandboxInputError } from '../sandbox.js';
 import { metaTimezoneId } from '../state/timezones.js';
 import type { PhoneNumber, Waba } from '../state/world.js';
@@ -184,6 +192,29 @@ async function route(c: Context): Promise<Answer> {
           });
           return [202, { ok: true }];
         }
+        case 'offboard': {
+          if (!number.linked) throw new ControlError(409, 'not_linked', `Number ${number.id} is not linked.`);
+          offboard(sandbox, number);
+          return [202, { ok: true, linked: false }];
+        }
+        case 'reconnect': {
+          if (number.unlinkedBy !== 'offboarded') {
+            throw new ControlError(
+              409,
+              'not_offboarded',
+              `Number ${number.id} was not offboarded; after an unlink the business signs up again.`,
+            );
+          }
+          if (sandbox.linkedDigits.has(number.digits)) {
+            throw new ControlError(
+              409,
+              'number_already_connected',
+              `+${number.digits} is connected to another account.`,
+            );
+          }
+          reconnect(sandbox, number);
+          return [202, { ok: true, linked: true }];
+        }
         case 'unlink': {
           if (!number.linked)
             throw new ControlError(409, 'already_unlinked', `Number ${number.id} is already unlinked.`);
@@ -331,6 +362,7 @@ function numberHeader(sandbox: Sandbox, number: PhoneNumber) {
     business_id: number.businessId,
     display_phone_number: number.display,
     linked: number.linked,
+    unlinked_by: number.unlinkedBy,
     onboarded_at: new Date(number.onboardedAt).toISOString(),
     subscribed: sandbox.wabas.get(number.wabaId)?.subscribed ?? false,
   };

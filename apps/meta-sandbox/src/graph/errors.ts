@@ -75,6 +75,7 @@ const TITLES: Record<number, string> = {
   132001: 'Template name does not exist in the translation',
   132015: 'Template is Paused',
   132016: 'Template is Disabled',
+  133010: 'Account not registered',
   2200: 'Callback verification failed',
   2593107:
     'You have exceeded the maximum number of times to call the synchronization api for this phone number.',

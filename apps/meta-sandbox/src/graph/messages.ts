@@ -50,6 +50,14 @@ export function handleMessages(
 }
 
 function send(sandbox: Sandbox, number: PhoneNumber, waba: Waba, body: unknown): SendOutcome {
+  if (!number.linked) {
+    return fail(
+      whatsappError(133010, {
+        details:
+          'The phone number is not connected to Cloud API any more (it was offboarded). The business must reconnect it from the WhatsApp Business app.',
+      }),
+    );
+  }
   if (!isRecord(body)) {
     return fail(whatsappError(100, { details: 'The request body must be a JSON object.' }));
   }

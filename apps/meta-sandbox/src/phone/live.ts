@@ -275,11 +275,42 @@ export function unlink(
     number,
   );
   number.linked = false;
+  number.unlinkedBy = 'partner_removed';
   sandbox.linkedDigits.delete(number.digits);
   number.serviceWindows.clear();
   for (const token of sandbox.tokens.values()) {
     if (token.wabaIds.has(waba.id)) token.revoked = true;
   }
   waba.subscribed = false;
+  sandbox.changed();
+}
+
+/**
+ * Meta offboards the number from Cloud API (a device change or a new registration of the app):
+ * `ACCOUNT_OFFBOARDED`. The partner keeps its token and subscription, but the number cannot send.
+ */
+export function offboard(sandbox: Sandbox, number: PhoneNumber): void {
+  const waba = sandbox.wabas.get(number.wabaId);
+  if (!waba) return;
+  number.linked = false;
+  number.unlinkedBy = 'offboarded';
+  sandbox.linkedDigits.delete(number.digits);
+  number.serviceWindows.clear();
+  sandbox.emitWaba(waba, 'account_update', { event: 'ACCOUNT_OFFBOARDED' }, number);
+  sandbox.changed();
+}
+
+/**
+ * The business reconnects to the same partner after being offboarded: `ACCOUNT_RECONNECTED`.
+ * Whether Meta then allows another sync is not documented; the sandbox keeps the sync state, so
+ * a second request still gets `2593107`.
+ */
+export function reconnect(sandbox: Sandbox, number: PhoneNumber): void {
+  const waba = sandbox.wabas.get(number.wabaId);
+  if (!waba) return;
+  number.linked = true;
+  number.unlinkedBy = null;
+  sandbox.linkedDigits.set(number.digits, number.id);
+  sandbox.emitWaba(waba, 'account_update', { event: 'ACCOUNT_RECONNECTED' }, number);
   sandbox.changed();
 }

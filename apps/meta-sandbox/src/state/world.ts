@@ -80,6 +80,8 @@ export interface PhoneNumber {
   /** sandbox clock ms */
   onboardedAt: number;
   linked: boolean;
+  /** why the number is not linked any more: the owner unlinked it, or Meta offboarded it */
+  unlinkedBy: 'partner_removed' | 'offboarded' | null;
   generation: { days: number; messagesPerDay: number; contacts: number };
   overrideCallbackUri: string | null;
   sync: { contacts: SyncState; history: SyncState };
