@@ -32,7 +32,7 @@ export const senderEnvSchema = z.object({
   /** Graph API calls give up after this long */
   META_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** unset: no metrics endpoint; otherwise Prometheus metrics at http://127.0.0.1:<port>/metrics */
-  SENDER_METRICS_PORT: envVars.port(0).optional(),
+  SENDER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: envVars.logLevel(),
 });
 

@@ -146,7 +146,7 @@ export async function startSender(options: SenderOptions): Promise<RunningSender
   await dispatcher?.start();
   const sweepEvery = options.sweepIntervalMs ?? 30_000;
   const sweeper = setInterval(() => {
-    lanes.sweep().then(
+    lanes.sweep(sweepEvery).then(
       (rearmed) =>
         rearmed > 0 && logger.warn({ rearmed }, 'swept numbers left unarmed back into the ready set'),
       (error: unknown) => logger.warn({ err: error }, 'sweep failed'),

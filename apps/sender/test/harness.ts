@@ -40,6 +40,8 @@ export interface World {
   sandbox: SandboxHandle;
   api: RunningApi;
   prefix: string;
+  /** what a sender process needs to join this world (for child processes) */
+  senderEnv: Record<string, string>;
   apiKey: string;
   accountId: string;
   /** a sender on the same Redis, prefix and sandbox; stopped by close() if still running */
@@ -67,6 +69,8 @@ export interface World {
   control(method: string, path: string, body?: unknown): Promise<any>;
   /** ingest queue empty and written */
   drain(): Promise<void>;
+  /** closes every sender still running (each test's afterEach) */
+  stopSenders(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -154,11 +158,12 @@ export async function startWorld(sandboxOptions: SandboxOptions = {}): Promise<W
     sandbox,
     api,
     prefix,
+    senderEnv: { ...shared, SENDER_RECONCILE_GRACE_MS: '3000' },
     apiKey,
     accountId,
     async startSender(env = {}, options = {}) {
       const sender = await startSender({
-        env: loadSenderEnv({ ...shared, SENDER_RECONCILE_GRACE_MS: '3000', ...env }),
+        env: loadSenderEnv({ ...world.senderEnv, ...env }),
         logger: createLogger({ name: 'sender-test', level: 'silent' }),
         sweepIntervalMs: 1_000,
         ...options,
@@ -254,6 +259,9 @@ export async function startWorld(sandboxOptions: SandboxOptions = {}): Promise<W
         await sleep(20);
       }
       throw new Error('ingest did not drain in 10 s');
+    },
+    async stopSenders() {
+      await Promise.all([...senders].map((s) => s.close()));
     },
     async close() {
       await Promise.all([...senders].map((s) => s.close()));

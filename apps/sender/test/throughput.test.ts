@@ -1,6 +1,6 @@
 import { MetaClient, MetaError } from '@coexist/meta-client';
 import { SendLanes } from '@coexist/storage';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backlog, helloWorld, isAccepted, isFinal, startWorld, type World } from './harness.js';
 
 let w: World;
@@ -8,6 +8,7 @@ let w: World;
 beforeAll(async () => {
   w = await startWorld({ statusWebhooks: false });
 });
+afterEach(() => w.stopSenders());
 afterAll(() => w.close());
 
 const recipient = (base: number, i: number) => `+1650${base}${String(i).padStart(4, '0')}`;

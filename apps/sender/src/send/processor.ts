@@ -171,12 +171,12 @@ export class SendProcessor {
       restamp(),
       messages.transition(message.id, 'accepted', { wamid: answer.wamid, now: at }),
     ]);
+    metrics.sends.inc({ phone_number_id: phoneNumberId, result: 'accepted' });
     await Promise.all([
       this.deps.outcomes.add(outcomeOf(message, { status: 'accepted', wamid: answer.wamid, at })),
       backoff.pair ? this.deps.backoff.pairCleared(phoneNumberId, message.recipient) : null,
       backoff.throttleStrikes > 0 ? this.deps.backoff.throttleCleared(phoneNumberId) : null,
     ]);
-    metrics.sends.inc({ phone_number_id: phoneNumberId, result: 'accepted' });
     return 'accepted';
   }
 

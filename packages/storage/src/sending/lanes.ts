@@ -197,11 +197,18 @@ export class SendLanes {
 
   /**
    * Re-arms every number that has messages waiting or handed off but is in nobody's ready set:
-   * the repair for a crash between an enqueue's push and its arm. One process at a time (a lock),
-   * walking the numbers with SSCAN. Returns how many numbers were re-armed.
+   * the repair for a crash between an enqueue's push and its arm. At most one sweep per `everyMs`
+   * across all processes (a lock that expires), walking the numbers with SSCAN. Returns how many
+   * numbers were re-armed.
    */
-  async sweep(lockMs = 10_000): Promise<number> {
-    const lock = await this.redis.set(this.keys.dispatchSweepLock(), String(process.pid), 'PX', lockMs, 'NX');
+  async sweep(everyMs = 30_000): Promise<number> {
+    const lock = await this.redis.set(
+      this.keys.dispatchSweepLock(),
+      String(process.pid),
+      'PX',
+      everyMs,
+      'NX',
+    );
     if (lock !== 'OK') return 0;
     let rearmed = 0;
     let cursor = '0';
