@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { OutboundMessageRecord } from '@coexist/storage';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { helloWorld, isAccepted, isFinal, startWorld, text, type World } from './harness.js';
 
@@ -133,7 +134,7 @@ describe("Meta's answers", () => {
     const n = await w.onboard();
     const sender = await w.startSender();
     await w.control('POST', 'faults', { error_rate: 1 });
-    let message;
+    let message: OutboundMessageRecord;
     try {
       const id = await w.queue(n.phoneNumberId, helloWorld('+16505550202'));
       // two attempts refused by Meta's 5xx
