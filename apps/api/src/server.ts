@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger, secretOrLocal } from '@coexist/runtime';
 import { createRedis, createWorker } from '@coexist/storage';
 import type { Router } from 'express';
+import type { DestinationStream } from 'pino';
 import { AnalyticsRefresher, type RefresherOptions } from './analytics/refresher.js';
 import { analyticsRoutes } from './analytics/routes.js';
 import { BindingService } from './bindings/service.js';
@@ -24,6 +25,8 @@ import { templateRoutes } from './templates/routes.js';
 export interface StartOptions {
   env: ApiEnv;
   logger?: Logger;
+  /** where the api's own logger writes (tests read it); stdout by default */
+  logDestination?: DestinationStream;
   /** run the ingest and bindings workers in this process (default true) */
   workers?: boolean;
   ingestConcurrency?: number;
@@ -66,7 +69,10 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
 
   const logger =
     options.logger ??
-    createLogger({ name: 'api', level: env.LOG_LEVEL, secrets: [meta.appSecret, encryptionKey, adminToken] });
+    createLogger(
+      { name: 'api', level: env.LOG_LEVEL, secrets: [meta.appSecret, encryptionKey, adminToken] },
+      options.logDestination,
+    );
   const config: ApiConfig = {
     meta,
     adminToken,

@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SANDBOX_DEFAULTS, signWebhookBody } from '@coexist/meta-client';
-import { createLogger } from '@coexist/runtime';
 import { createRedis, deletePrefix, type NumberRecord, TEST_REDIS_URL, uniquePrefix } from '@coexist/storage';
 import { loadApiEnv } from '../src/env.js';
 import { type RunningApi, type StartOptions, startApi } from '../src/server.js';
@@ -18,6 +17,8 @@ export function fixture(name: string): string {
 export interface TestApi {
   api: RunningApi;
   url: string;
+  /** every line the api logged */
+  logs: string[];
   dataDir: string;
   prefix: string;
   close(): Promise<void>;
@@ -44,12 +45,23 @@ export async function startTestApi(
     DATA_DIR: dataDir,
     ADMIN_TOKEN,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'debug',
     UI_DIR: join(dataDir, 'no-ui'),
     ...env,
   });
-  const logger = createLogger({ name: 'api-test', level: parsed.LOG_LEVEL });
-  const api = await startApi({ env: parsed, logger, writer: { maxDelayMs: 5 }, ...options });
+  const logs: string[] = [];
+  const api = await startApi({
+    env: parsed,
+    // the api's own logger (its redaction included), written here instead of stdout
+    logDestination: {
+      write(line: string) {
+        logs.push(line);
+        if (process.env.TEST_LOG_LEVEL) process.stdout.write(line);
+      },
+    },
+    writer: { maxDelayMs: 5 },
+    ...options,
+  });
   const cleanup = createRedis(TEST_REDIS_URL);
 
   const call: TestApi['call'] = async (apiKey, method, path, body) => {
@@ -72,6 +84,7 @@ export async function startTestApi(
   return {
     api,
     url: api.url,
+    logs,
     dataDir,
     prefix,
     async close() {

@@ -4,7 +4,7 @@ import type { ApiContext } from '../context.js';
 import { requireAdmin } from '../http/auth.js';
 import { parseBody } from '../http/errors.js';
 
-const createAccountBody = z.object({
+export const createAccountBody = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').default('Account'),
 });
 

@@ -14,7 +14,7 @@ const graphId = (field: string) =>
     .trim()
     .regex(/^\d{5,32}$/, `${field} must be the numeric id Meta gave`);
 
-const signupBody = z.object({
+export const signupBody = z.object({
   code: z.string().trim().min(10, 'must be the code from the Embedded Signup login callback'),
   waba_id: graphId('waba_id'),
   phone_number_id: graphId('phone_number_id').optional(),
@@ -26,7 +26,7 @@ const signupBody = z.object({
     .optional(),
 });
 
-const confirmBody = z.object({
+export const confirmBody = z.object({
   timezone: z.string().trim().min(1, 'must not be empty').optional(),
 });
 

@@ -11,6 +11,7 @@ import { webhookRoutes } from '../webhooks/routes.js';
 import { rateLimitPerKey, requireApiKey } from './auth.js';
 import { errorHandler, routeNotFound } from './errors.js';
 import { healthRoutes } from './health.js';
+import { operationRoutes } from './operations.js';
 
 export interface AppExtensions {
   /** more routers under /v1 (authenticated), e.g. sending and analytics */
@@ -24,6 +25,7 @@ export function createApp(context: ApiContext, metrics: Metrics, extensions: App
   app.set('trust proxy', 'loopback');
 
   app.use(healthRoutes(context, metrics));
+  app.use(operationRoutes(context));
   // before any JSON parser: the signature is over the raw bytes
   app.use('/webhooks/meta', webhookRoutes(context, metrics));
 
@@ -40,7 +42,7 @@ export function createApp(context: ApiContext, metrics: Metrics, extensions: App
   if (uiDir && existsSync(join(uiDir, 'index.html'))) {
     app.use(express.static(uiDir, { index: false, maxAge: '1h' }));
     // the dashboard routes in the browser: any other GET outside the API gets its page
-    app.get(/^\/(?!v1\/|webhooks\/|healthz|metrics).*/, (_req, res) => {
+    app.get(/^\/(?!v1\/|webhooks\/|admin\/|healthz|metrics|openapi\.json|docs).*/, (_req, res) => {
       res.sendFile(join(uiDir, 'index.html'));
     });
   }

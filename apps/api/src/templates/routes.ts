@@ -5,7 +5,9 @@ import { accountOf } from '../http/auth.js';
 import { AppError, notFound, parseBody } from '../http/errors.js';
 import { syncTemplates } from './sync.js';
 
-const syncBody = z.object({ waba_id: z.string().regex(/^\d+$/, 'must be a WABA id').optional() });
+export const templateSyncBody = z.object({
+  waba_id: z.string().regex(/^\d+$/, 'must be a WABA id').optional(),
+});
 
 async function accountWabas(context: ApiContext, accountId: string): Promise<string[]> {
   const numbers = await context.numbers.listForAccount(accountId);
@@ -40,7 +42,7 @@ export function templateRoutes(context: ApiContext): Router {
   });
 
   router.post('/sync', async (req, res) => {
-    const body = parseBody(syncBody, req.body);
+    const body = parseBody(templateSyncBody, req.body);
     const wabas = await accountWabas(context, accountOf(req).id);
     if (body.waba_id && !wabas.includes(body.waba_id))
       throw notFound('WhatsApp Business account', body.waba_id);
