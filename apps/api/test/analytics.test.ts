@@ -385,6 +385,19 @@ describe('analytics reports', () => {
     await t.api.refresher.flush();
     const { body } = await report('conversations');
     expect(body.total).toBe(4);
+    // reports read the current generation; they do not rebuild it
+    const generation = await t.api.refresher.generation(NUMBER);
+    await report('contacts');
+    await report('response-times');
+    expect(await t.api.refresher.generation(NUMBER)).toBe(generation);
+    // and the previous generation is gone from every derived table
+    for (const table of ['conversations', 'responses', 'contact_days']) {
+      const [row] = await t.api.context.warehouse.raw<{ generations: string }>(
+        `SELECT uniqExact(generation) AS generations FROM ${t.api.context.warehouse.table(table)} WHERE phone_number_id = {id:String}`,
+        { id: NUMBER },
+      );
+      expect(row?.generations, table).toBe('1');
+    }
   });
 
   it('refuses bad ranges, unknown reports and other accounts', async () => {

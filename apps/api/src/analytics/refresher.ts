@@ -185,17 +185,14 @@ export class AnalyticsRefresher {
       await this.warehouse.run(sql.replaceAll('{db}', this.warehouse.database), params);
     }
     const took = Math.round(performance.now() - started);
-    await this.redis.hset(
-      this.stateKey(phoneNumberId),
-      'generation',
+    await this.redis.hset(this.stateKey(phoneNumberId), {
       generation,
-      'built_at',
-      Date.now(),
-      'took_ms',
-      took,
-    );
+      timezone,
+      built_at: Date.now(),
+      took_ms: took,
+    });
     if (previous > 0) {
-      for (const table of ['conversations', 'responses']) {
+      for (const table of DERIVED_TABLES) {
         await this.warehouse.dropPartition(table, `('${accountId}', '${phoneNumberId}', ${previous})`);
       }
     }

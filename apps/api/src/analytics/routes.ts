@@ -11,7 +11,6 @@ import type { AnalyticsRefresher } from './refresher.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-const orNull = (count: number, value: number) => (count > 0 ? round(value) : null);
 
 interface Scope {
   query: Record<string, unknown>;
