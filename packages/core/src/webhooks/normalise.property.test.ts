@@ -177,7 +177,7 @@ describe('normaliseWebhook never throws', () => {
         expectWellFormed(normaliseWebhook(body));
         expect(body).toEqual(before);
       }),
-      { numRuns: 1000 },
+      { numRuns: 300 },
     );
   });
 });
@@ -330,7 +330,7 @@ describe('normaliseWebhook on mutated Meta examples', () => {
           }
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
   });
 
