@@ -91,7 +91,7 @@ export function ReportCard<T>({
               aria-pressed={asTable}
               onClick={() => setAsTable((t) => !t)}
             >
-              <Icon name={asTable ? 'chart' : 'search'} />
+              <Icon name={asTable ? 'chart' : 'table'} />
               {asTable ? 'Chart' : 'Table'}
             </button>
           ) : null}

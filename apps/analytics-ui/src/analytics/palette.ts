@@ -6,9 +6,9 @@
 export const SERIES = {
   inbound: '#2f6fdf',
   outbound: '#14a38b',
-  history: '#9aa7b8',
+  history: '#8aa5dc',
   echo: '#e59a1c',
-  live: '#2f6fdf',
+  live: '#1d3f9a',
   api: '#7252d8',
   phoneApp: '#e59a1c',
   firstResponse: '#2f6fdf',

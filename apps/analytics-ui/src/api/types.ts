@@ -214,6 +214,7 @@ export interface HeatmapReport extends ReportBase {
 
 export interface ConversationRow {
   contact: string;
+  contact_name?: string | null;
   started_at: string;
   ended_at: string;
   messages: number;

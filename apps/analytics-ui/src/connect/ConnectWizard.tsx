@@ -5,6 +5,7 @@ import { useApi } from '../api/context.js';
 import type { BindingView } from '../api/types.js';
 import { Link, navigate, useLocation } from '../app/router.js';
 import { formatDateTime } from '../format/dates.js';
+import { formatPhone } from '../format/phone.js';
 import { FeatureTable } from '../numbers/FeatureTable.js';
 import { Icon, Spinner } from '../ui/Icon.js';
 import { Card, ErrorNotice, Loading, Notice, PageHeader } from '../ui/layout.js';
@@ -256,6 +257,8 @@ function Signup({
   onReloadSdk: () => void;
 }) {
   const busy = waiting || exchanging;
+  // Meta's answer or our rules ended this attempt: only a new one can go on
+  const ended = error instanceof ApiError && error.status >= 400 && !isTransient(error);
   return (
     <Card className="wizard-card">
       <StepHeading>Connect with Meta</StepHeading>
@@ -292,25 +295,26 @@ function Signup({
         <button type="button" className="button button-ghost" onClick={onBack} disabled={busy}>
           <Icon name="arrowLeft" /> Back
         </button>
-        {error instanceof ApiError && error.status >= 400 && !onRetryExchange ? (
-          <button type="button" className="button button-secondary" onClick={onRestart}>
+        {ended ? (
+          <button type="button" className="button button-primary" onClick={onRestart}>
             <Icon name="refresh" /> Start again
           </button>
-        ) : null}
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={onLaunch}
-          disabled={sdk.kind !== 'ready' || busy}
-          data-testid="launch-signup"
-        >
-          {sdk.kind === 'loading' ? <Spinner /> : <Icon name="link" />}
-          {sdk.kind === 'loading'
-            ? 'Preparing Meta’s sign-up…'
-            : waiting
-              ? 'Window open'
-              : 'Open Meta’s sign-up'}
-        </button>
+        ) : (
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={onLaunch}
+            disabled={sdk.kind !== 'ready' || busy}
+            data-testid="launch-signup"
+          >
+            {sdk.kind === 'loading' ? <Spinner /> : <Icon name="link" />}
+            {sdk.kind === 'loading'
+              ? 'Preparing Meta’s sign-up…'
+              : waiting
+                ? 'Window open'
+                : 'Open Meta’s sign-up'}
+          </button>
+        )}
       </div>
     </Card>
   );
@@ -347,7 +351,7 @@ function Confirm({
         </div>
         <div>
           <dt>Number</dt>
-          <dd data-testid="business-number">{business.display_phone_number ?? '—'}</dd>
+          <dd data-testid="business-number">{formatPhone(business.display_phone_number)}</dd>
         </div>
         <div>
           <dt>Display name</dt>
@@ -422,7 +426,8 @@ function Finish({
       </p>
       <ul className="checklist">
         <li>
-          <Icon name="check" /> Number {binding.business.display_phone_number}, time zone {binding.timezone}.
+          <Icon name="check" /> Number {formatPhone(binding.business.display_phone_number)}, time zone{' '}
+          {binding.timezone}.
         </li>
         <li>
           <Icon name="send" /> Finishing lets Coexist send from this number, at up to 20 messages per second.
@@ -450,7 +455,7 @@ function Done({ binding }: { binding: BindingView }) {
       <Notice
         tone="ok"
         role="status"
-        title={`${binding.business.display_phone_number ?? 'The number'} is active`}
+        title={`${binding.business.display_phone_number ? formatPhone(binding.business.display_phone_number) : 'The number'} is active`}
       >
         <p>
           It can send now. {binding.share_history ? 'Its chat history is on the way: ' : ''}

@@ -4,6 +4,7 @@ import { useResource } from '../api/useResource.js';
 import { Link } from '../app/router.js';
 import { formatDateTime, formatRelative, utcOffsetLabel } from '../format/dates.js';
 import { formatCount } from '../format/numbers.js';
+import { formatPhone } from '../format/phone.js';
 import { BindingBadge, SyncBadge } from '../ui/Badge.js';
 import { Icon } from '../ui/Icon.js';
 import { Card, ErrorNotice, Loading, Notice, PageHeader, Stat, Stats } from '../ui/layout.js';
@@ -78,7 +79,7 @@ export function NumberPage({ phoneNumberId }: { phoneNumberId: string }) {
     ),
   );
   const n = number.data;
-  useTitle(n ? n.display_phone_number : 'Number');
+  useTitle(n ? formatPhone(n.display_phone_number) : 'Number');
 
   if (number.loading) return <Loading label="Loading the number" height={320} />;
   if (!n)
@@ -98,7 +99,7 @@ export function NumberPage({ phoneNumberId }: { phoneNumberId: string }) {
       <PageHeader
         title={
           <>
-            <span data-testid="number-title">{n.display_phone_number}</span>{' '}
+            <span data-testid="number-title">{formatPhone(n.display_phone_number)}</span>{' '}
             <BindingBadge status={n.status} />
           </>
         }

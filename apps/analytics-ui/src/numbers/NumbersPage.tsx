@@ -1,6 +1,7 @@
 import type { NumberView } from '../api/types.js';
 import { Link } from '../app/router.js';
 import { formatCount } from '../format/numbers.js';
+import { formatPhone } from '../format/phone.js';
 import { BindingBadge, SyncBadge } from '../ui/Badge.js';
 import { Icon } from '../ui/Icon.js';
 import { EmptyState, ErrorNotice, PageHeader, ProgressBar, Skeleton } from '../ui/layout.js';
@@ -21,7 +22,7 @@ function NumberCard({ number }: { number: NumberView }) {
       <div className="row-between">
         <div>
           <Link to={`/numbers/${number.phone_number_id}`} className="number-card-title">
-            {number.display_phone_number}
+            {formatPhone(number.display_phone_number)}
           </Link>
           <p className="muted small">{number.verified_name ?? 'Unnamed business'}</p>
         </div>

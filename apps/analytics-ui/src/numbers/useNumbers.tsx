@@ -1,6 +1,7 @@
 import { useApi } from '../api/context.js';
 import type { NumberView } from '../api/types.js';
 import { type Resource, useResource } from '../api/useResource.js';
+import { formatPhone } from '../format/phone.js';
 
 /** The account's numbers, for lists and pickers. */
 export function useNumbers(options: { refreshMs?: number | null } = {}): Resource<NumberView[]> {
@@ -15,8 +16,8 @@ export function useNumbers(options: { refreshMs?: number | null } = {}): Resourc
 /** A number's label in pickers: "+1 555 078 3881 · Lucky Shrub" */
 export function numberLabel(number: Pick<NumberView, 'display_phone_number' | 'verified_name'>): string {
   return number.verified_name
-    ? `${number.display_phone_number} · ${number.verified_name}`
-    : number.display_phone_number;
+    ? `${formatPhone(number.display_phone_number)} · ${number.verified_name}`
+    : formatPhone(number.display_phone_number);
 }
 
 export function NumberPicker({

@@ -1,6 +1,7 @@
 import { useApi } from '../api/context.js';
 import type { MessageView } from '../api/types.js';
 import { useResource } from '../api/useResource.js';
+import { formatPhone } from '../format/phone.js';
 import { MessageBadge } from '../ui/Badge.js';
 import { Icon } from '../ui/Icon.js';
 import { ErrorNotice } from '../ui/layout.js';
@@ -30,7 +31,7 @@ export function MessageTracker({ message }: { message: SentMessage }) {
         <div>
           <p className="label-strong">{message.summary}</p>
           <p className="muted small">
-            to +{message.to} ·{' '}
+            to {formatPhone(message.to)} ·{' '}
             {new Date(message.sentAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}
           </p>
         </div>

@@ -6,6 +6,7 @@ import { useResource } from '../api/useResource.js';
 import { Link, navigate, useLocation, withQuery } from '../app/router.js';
 import { formatDateTime, formatRelative } from '../format/dates.js';
 import { formatCount } from '../format/numbers.js';
+import { formatPhone } from '../format/phone.js';
 import { NumberPicker, useNumbers } from '../numbers/useNumbers.js';
 import { Badge, BindingBadge } from '../ui/Badge.js';
 import { Icon, Spinner } from '../ui/Icon.js';
@@ -58,7 +59,7 @@ function RecipientPicker({
     return (
       <div className="recipient-chosen">
         <span>
-          <Icon name="phone" /> <strong>+{selected}</strong>
+          <Icon name="phone" /> <strong>{formatPhone(selected)}</strong>
         </span>
         <button type="button" className="button button-ghost button-small" onClick={() => onSelect(null)}>
           Change
@@ -97,7 +98,7 @@ function RecipientPicker({
           className="button button-secondary button-small"
           onClick={() => onSelect(typed)}
         >
-          <Icon name="arrowRight" /> Write to +{typed}
+          <Icon name="arrowRight" /> Write to {formatPhone(typed)}
         </button>
       ) : null}
       {contacts.error && !searchUnavailable ? (
@@ -114,9 +115,9 @@ function RecipientPicker({
                 onClick={() => onSelect(c.wa_id ?? c.contact)}
                 disabled={!c.wa_id && !/^\d+$/.test(c.contact)}
               >
-                <span className="label-strong">{c.name ?? `+${c.wa_id ?? c.contact}`}</span>
+                <span className="label-strong">{c.name ?? formatPhone(c.wa_id ?? c.contact)}</span>
                 <span className="muted small">
-                  {c.name && c.wa_id ? `+${c.wa_id} · ` : ''}
+                  {c.name && c.wa_id ? `${formatPhone(c.wa_id)} · ` : ''}
                   {formatCount(c.messages)} messages
                   {c.last_message_at ? ` · last ${formatRelative(c.last_message_at)}` : ''}
                 </span>

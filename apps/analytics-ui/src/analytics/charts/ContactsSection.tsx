@@ -4,6 +4,7 @@ import type { Resource } from '../../api/useResource.js';
 import { Link } from '../../app/router.js';
 import { formatBucket, formatDateTime } from '../../format/dates.js';
 import { formatCount } from '../../format/numbers.js';
+import { formatPhone } from '../../format/phone.js';
 import { Stat, Stats } from '../../ui/layout.js';
 import { SERIES } from '../palette.js';
 import { DataTable, ReportCard } from '../ReportCard.js';
@@ -15,8 +16,8 @@ import {
   countTooltip,
   gridProps,
   legendProps,
-  tickInterval,
   tooltipProps,
+  Y_AXIS_WIDTH,
   yLabel,
 } from './common.js';
 
@@ -64,12 +65,13 @@ export function ContactsSection({
                 dataKey="day"
                 {...axisProps}
                 tickFormatter={bucketTick(timeZone)}
-                interval={tickInterval(d.per_day.length)}
+                interval="preserveStartEnd"
+                minTickGap={24}
               />
               <YAxis
                 {...axisProps}
                 tickFormatter={countTick}
-                width={56}
+                width={Y_AXIS_WIDTH}
                 allowDecimals={false}
                 label={yLabel('Contacts')}
               />
@@ -108,8 +110,8 @@ export function ContactsSection({
                         to={`/send?number=${phoneNumberId}&to=${encodeURIComponent(c.contact)}`}
                         title="Write to this contact"
                       >
-                        {c.name ? `${c.name} · ` : ''}
-                        {c.contact}
+                        {c.name ?? formatPhone(c.contact)}
+                        {c.name ? <span className="cell-sub">{formatPhone(c.contact)}</span> : null}
                       </Link>
                     ),
                     messages: formatCount(c.messages),

@@ -6,6 +6,7 @@ import type { ConversationsReport } from '../../api/types.js';
 import type { Resource } from '../../api/useResource.js';
 import { formatBucket, formatDateTime } from '../../format/dates.js';
 import { formatCount, formatDecimal, formatSeconds } from '../../format/numbers.js';
+import { formatPhone } from '../../format/phone.js';
 import { Icon, Spinner } from '../../ui/Icon.js';
 import { Stat, Stats } from '../../ui/layout.js';
 import { conversationsFileName, downloadFile } from '../download.js';
@@ -19,8 +20,8 @@ import {
   countTooltip,
   gridProps,
   legendProps,
-  tickInterval,
   tooltipProps,
+  Y_AXIS_WIDTH,
   yLabel,
 } from './common.js';
 
@@ -121,12 +122,13 @@ export function ConversationsSection({
                 dataKey="day"
                 {...axisProps}
                 tickFormatter={bucketTick(timeZone)}
-                interval={tickInterval(d.per_day.length)}
+                interval="preserveStartEnd"
+                minTickGap={24}
               />
               <YAxis
                 {...axisProps}
                 tickFormatter={countTick}
-                width={56}
+                width={Y_AXIS_WIDTH}
                 allowDecimals={false}
                 label={yLabel('Conversations')}
               />
@@ -166,7 +168,7 @@ export function ConversationsSection({
                     { key: 'frt', label: 'First response', numeric: true },
                   ],
                   rows: d.recent.map((c) => ({
-                    contact: c.contact,
+                    contact: c.contact_name ?? formatPhone(c.contact),
                     started: formatDateTime(c.started_at, timeZone),
                     by: c.started_by === 'customer' ? 'Customer' : 'Business',
                     messages: `${formatCount(c.messages)} (${formatCount(c.inbound)} in, ${formatCount(c.outbound)} out)`,

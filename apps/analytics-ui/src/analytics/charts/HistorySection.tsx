@@ -15,6 +15,7 @@ import {
   gridProps,
   legendProps,
   tooltipProps,
+  Y_AXIS_WIDTH,
   yLabel,
 } from './common.js';
 
@@ -80,7 +81,7 @@ export function HistorySection({
                   <YAxis
                     {...axisProps}
                     tickFormatter={countTick}
-                    width={56}
+                    width={Y_AXIS_WIDTH}
                     allowDecimals={false}
                     label={yLabel('Messages')}
                   />

@@ -14,8 +14,8 @@ import {
   countTooltip,
   gridProps,
   legendProps,
-  tickInterval,
   tooltipProps,
+  Y_AXIS_WIDTH,
   yLabel,
 } from './common.js';
 
@@ -119,7 +119,7 @@ export function ResponseTimesSection({
                     <YAxis
                       {...axisProps}
                       tickFormatter={countTick}
-                      width={48}
+                      width={Y_AXIS_WIDTH}
                       allowDecimals={false}
                       label={yLabel('Responses')}
                     />
@@ -144,11 +144,12 @@ export function ResponseTimesSection({
                       dataKey="day"
                       {...axisProps}
                       tickFormatter={bucketTick(timeZone)}
-                      interval={tickInterval(trend.length, 6)}
+                      interval="preserveStartEnd"
+                      minTickGap={24}
                     />
                     <YAxis
                       {...axisProps}
-                      width={48}
+                      width={Y_AXIS_WIDTH}
                       tickFormatter={(v: number) => `${Math.round(v)}`}
                       label={yLabel('Minutes')}
                     />

@@ -1,4 +1,4 @@
-import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SourcesReport } from '../../api/types.js';
 import type { Resource } from '../../api/useResource.js';
 import { formatBucket } from '../../format/dates.js';
@@ -13,8 +13,8 @@ import {
   countTick,
   gridProps,
   legendProps,
-  tickInterval,
   tooltipProps,
+  Y_AXIS_WIDTH,
   yLabel,
 } from './common.js';
 
@@ -71,13 +71,14 @@ export function SourcesSection({
                 dataKey="bucket"
                 {...axisProps}
                 tickFormatter={bucketTick(timeZone)}
-                interval={tickInterval(d.series.length)}
+                interval="preserveStartEnd"
+                minTickGap={24}
               />
               <YAxis
                 yAxisId="count"
                 {...axisProps}
                 tickFormatter={countTick}
-                width={56}
+                width={Y_AXIS_WIDTH}
                 allowDecimals={false}
                 label={yLabel('Messages sent')}
               />
@@ -95,26 +96,15 @@ export function SourcesSection({
                 formatter={tooltipValue}
               />
               <Legend {...legendProps} />
-              <Area
+              <Bar
                 yAxisId="count"
-                type="monotone"
                 dataKey="phone_app"
                 name="Phone app"
                 stackId="s"
-                stroke={SERIES.phoneApp}
                 fill={SERIES.phoneApp}
-                fillOpacity={0.35}
+                maxBarSize={28}
               />
-              <Area
-                yAxisId="count"
-                type="monotone"
-                dataKey="api"
-                name="API"
-                stackId="s"
-                stroke={SERIES.api}
-                fill={SERIES.api}
-                fillOpacity={0.35}
-              />
+              <Bar yAxisId="count" dataKey="api" name="API" stackId="s" fill={SERIES.api} maxBarSize={28} />
               <Line
                 yAxisId="share"
                 type="monotone"

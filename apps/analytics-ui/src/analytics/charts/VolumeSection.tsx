@@ -15,8 +15,8 @@ import {
   gridProps,
   legendProps,
   peak,
-  tickInterval,
   tooltipProps,
+  Y_AXIS_WIDTH,
   yLabel,
 } from './common.js';
 
@@ -106,13 +106,13 @@ export function VolumeSection({
                 dataKey="bucket"
                 {...axisProps}
                 tickFormatter={bucketTick(timeZone)}
-                interval={tickInterval(d.series.length)}
-                minTickGap={8}
+                interval="preserveStartEnd"
+                minTickGap={24}
               />
               <YAxis
                 {...axisProps}
                 tickFormatter={countTick}
-                width={56}
+                width={Y_AXIS_WIDTH}
                 label={yLabel('Messages')}
                 allowDecimals={false}
               />

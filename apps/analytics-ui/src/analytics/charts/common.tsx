@@ -62,6 +62,9 @@ export function bucketTick(timeZone: string | null) {
   return (value: string) => formatBucket(String(value), timeZone);
 }
 
+/** Room for four-digit ticks beside the rotated axis label. */
+export const Y_AXIS_WIDTH = 68;
+
 export function yLabel(value: string) {
   return {
     value,
@@ -70,11 +73,6 @@ export function yLabel(value: string) {
     offset: 14,
     style: { fill: AXIS, fontSize: 12, textAnchor: 'middle' as const },
   };
-}
-
-/** Keeps a few dozen ticks at most on long daily ranges. */
-export function tickInterval(points: number, width = 12): number | 'preserveStartEnd' {
-  return points > width ? Math.ceil(points / width) - 1 : 0;
 }
 
 /** Largest entry by a numeric field, for chart summaries. */
