@@ -94,13 +94,17 @@ export class Warehouse {
       table: this.table(table),
       values: rows as Array<Record<string, unknown>>,
       format: 'JSONEachRow',
-      // a block dropped as a repeat must not reach the materialized views either
-      clickhouse_settings: options.deduplicationToken
-        ? {
-            insert_deduplication_token: options.deduplicationToken,
-            deduplicate_blocks_in_dependent_materialized_views: 1,
-          }
-        : {},
+      clickhouse_settings: {
+        // monthly partitions: one batch may span every month from 2009 to 2100
+        max_partitions_per_insert_block: '1200',
+        // a block dropped as a repeat must not reach the materialized views either
+        ...(options.deduplicationToken
+          ? {
+              insert_deduplication_token: options.deduplicationToken,
+              deduplicate_blocks_in_dependent_materialized_views: 1,
+            }
+          : {}),
+      },
     });
   }
 

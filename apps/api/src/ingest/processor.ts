@@ -92,7 +92,13 @@ export class IngestProcessor {
       await this.writer.write({ raw_webhooks: [rawWebhookRow(job, null)] });
       return;
     }
-    const result = normaliseWebhook(body);
+    const result = withinStorableTimes(normaliseWebhook(body), (what, timestamp) => {
+      this.metrics.ingestInvalid.inc({ kind: 'timestamp_out_of_range' });
+      this.context.logger.warn(
+        { what, timestamp, sha256: job.sha256 },
+        'webhook part dated outside 2009–2100: dropped',
+      );
+    });
     for (const part of result.invalid) {
       this.metrics.ingestInvalid.inc({ kind: 'invalid_part' });
       this.context.logger.warn(
@@ -329,6 +335,31 @@ export class IngestProcessor {
       await this.writer.write({ statuses: [failedSendRow(job) as unknown as Record<string, unknown>] });
     }
   }
+}
+
+/** WhatsApp did not exist before 2009; nothing Meta sends is dated after 2100 (ClickHouse's dates end in 2299). */
+const EARLIEST_MS = Date.UTC(2009, 0, 1);
+const LATEST_MS = Date.UTC(2100, 0, 1);
+
+/** Records dated where no real message can be are reported and left out; the rest is kept. */
+function withinStorableTimes(
+  result: NormalisedWebhook,
+  dropped: (what: string, timestamp: number) => void,
+): NormalisedWebhook {
+  const keep = <T extends { timestamp: number }>(what: string, records: T[]) =>
+    records.filter((record) => {
+      const ok = record.timestamp >= EARLIEST_MS && record.timestamp < LATEST_MS;
+      if (!ok) dropped(what, record.timestamp);
+      return ok;
+    });
+  return {
+    ...result,
+    messages: keep('message', result.messages),
+    statuses: keep('status', result.statuses),
+    contacts: keep('contact', result.contacts),
+    accountEvents: keep('account_event', result.accountEvents),
+    alerts: keep('alert', result.alerts),
+  };
 }
 
 /** Numbers looked up once per webhook; those no account has bound are collected for the log. */

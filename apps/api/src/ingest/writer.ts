@@ -38,10 +38,15 @@ const storedStatusesQuery = defineQuery({
   row: z.object({ wamid: z.string(), status: z.string() }),
 });
 
+interface Entry {
+  rows: Rows;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 interface Pending {
-  rows: Required<Rows>;
+  entries: Entry[];
   count: number;
-  waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
 }
 
 const emptyRows = (): Required<Rows> => ({
@@ -72,7 +77,7 @@ export interface WriterOptions {
  * process, and across processes (a shared ClickHouse server) under a Redis lock.
  */
 export class WarehouseWriter {
-  private pending: Pending = { rows: emptyRows(), count: 0, waiters: [] };
+  private pending: Pending = { entries: [], count: 0 };
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private readonly maxRows: number;
@@ -92,15 +97,10 @@ export class WarehouseWriter {
 
   /** Adds rows to the next batch; resolves when that batch is stored. */
   write(rows: Rows): Promise<void> {
-    let count = 0;
-    for (const [table, list] of Object.entries(rows) as Array<[Table, Array<Record<string, unknown>>]>) {
-      if (!list?.length) continue;
-      this.pending.rows[table].push(...list);
-      count += list.length;
-    }
+    const count = Object.values(rows).reduce((sum, list) => sum + (list?.length ?? 0), 0);
     if (count === 0) return Promise.resolve();
     this.pending.count += count;
-    const done = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this.pending.entries.push({ rows, resolve, reject }));
     if (this.pending.count >= this.maxRows) this.flushSoon(0);
     else this.flushSoon(this.maxDelayMs);
     return done;
@@ -132,17 +132,9 @@ export class WarehouseWriter {
     this.timer = setTimeout(() => {
       this.timer = null;
       const batch = this.pending;
-      this.pending = { rows: emptyRows(), count: 0, waiters: [] };
+      this.pending = { entries: [], count: 0 };
       if (batch.count === 0) return;
-      void this.serialise(() => this.writeBatch(batch.rows)).then(
-        () => {
-          for (const waiter of batch.waiters) waiter.resolve();
-        },
-        (error) => {
-          this.logger.error({ err: error, rows: batch.count }, 'batch write failed; its jobs will retry');
-          for (const waiter of batch.waiters) waiter.reject(error);
-        },
-      );
+      void this.serialise(() => this.writeEntries(batch));
     }, delayMs);
   }
 
@@ -169,6 +161,38 @@ export class WarehouseWriter {
         key,
         token,
       );
+    }
+  }
+
+  /**
+   * One insert per table for the whole batch. If it fails, each job's rows are written on their
+   * own, so one job whose rows ClickHouse refuses fails alone (and retries) instead of failing
+   * every job that shared its batch, again and again.
+   */
+  private async writeEntries(batch: Pending): Promise<void> {
+    try {
+      await this.writeBatch(merge(batch.entries.map((e) => e.rows)));
+      for (const entry of batch.entries) entry.resolve();
+      return;
+    } catch (error) {
+      if (batch.entries.length === 1) {
+        this.logger.error({ err: error, rows: batch.count }, 'write failed; its job will retry');
+        batch.entries[0]?.reject(error);
+        return;
+      }
+      this.logger.warn(
+        { err: error, jobs: batch.entries.length },
+        'batch write failed; writing its jobs one by one',
+      );
+    }
+    for (const entry of batch.entries) {
+      try {
+        await this.writeBatch(merge([entry.rows]));
+        entry.resolve();
+      } catch (error) {
+        this.logger.error({ err: error }, 'write failed; its job will retry');
+        entry.reject(error);
+      }
     }
   }
 
@@ -252,6 +276,16 @@ export class WarehouseWriter {
     }
     return out as unknown as Array<Record<string, unknown>>;
   }
+}
+
+function merge(list: Rows[]): Required<Rows> {
+  const out = emptyRows();
+  for (const rows of list) {
+    for (const [table, records] of Object.entries(rows) as Array<[Table, Array<Record<string, unknown>>]>) {
+      if (records?.length) out[table].push(...records);
+    }
+  }
+  return out;
 }
 
 function groupBy<R extends { account_id: string; phone_number_id: string }>(rows: R[]) {
