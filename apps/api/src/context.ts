@@ -71,6 +71,12 @@ export function createContext(input: ContextInput): ApiContext {
   const { redis, logger } = input;
   const keys = new Keys(input.keyPrefix);
   const queueConnection: ConnectionOptions = { url: input.redisUrl, maxRetriesPerRequest: null };
+  // Producers answer HTTP requests: with Redis away they must fail at once (503), not wait for it.
+  const producerConnection: ConnectionOptions = {
+    url: input.redisUrl,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  };
   return {
     config: input.config,
     logger,
@@ -94,9 +100,9 @@ export function createContext(input: ContextInput): ApiContext {
     messages: new MessageStore(redis, keys),
     traffic: new TrafficLimiter(redis, keys),
     queues: {
-      ingest: createQueue('ingest', queueConnection, keys, logger),
-      send: createQueue('send', queueConnection, keys, logger),
-      bindings: createQueue('bindings', queueConnection, keys, logger),
+      ingest: createQueue('ingest', producerConnection, keys, logger),
+      send: createQueue('send', producerConnection, keys, logger),
+      bindings: createQueue('bindings', producerConnection, keys, logger),
     },
   };
 }

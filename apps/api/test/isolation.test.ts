@@ -131,7 +131,7 @@ describe('secrets at rest', () => {
       if (type === 'string') dump += await redis.get(key);
       else if (type === 'hash') dump += JSON.stringify(await redis.hgetall(key));
       else if (type === 'set') dump += JSON.stringify(await redis.smembers(key));
-      else if (type === 'zset') dump += JSON.stringify(await redis.zrange(key, 0, -1));
+      else if (type === 'zset') dump += JSON.stringify(await redis.zrange(key, '0', '-1'));
       else if (type === 'list') dump += JSON.stringify(await redis.lrange(key, 0, -1));
     }
     expect(dump).toContain('v1.'); // the sealed token is there…
