@@ -47,6 +47,11 @@ export function createMetrics() {
       labelNames: ['queue', 'state'] as const,
       registers: [registry],
     }),
+    inboundBudget: new Counter({
+      name: 'coexist_inbound_budget_units_total',
+      help: "Live inbound messages counted against their number's 20 msg/s (Meta counts inbound too)",
+      registers: [registry],
+    }),
     sendsAccepted: new Counter({
       name: 'coexist_messages_accepted_total',
       help: 'Messages accepted by the send endpoint',

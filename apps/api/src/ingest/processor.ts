@@ -281,6 +281,7 @@ export class IngestProcessor {
       await this.context.contacts.recordInbound(number.phoneNumberId, contact, message.timestamp);
     }
     await this.context.traffic.record(number.phoneNumberId);
+    this.metrics.inboundBudget.inc();
     const intent = detectOptOutKeyword(message.text);
     if (intent === 'opt_out') {
       await this.context.contacts.optOut(number.phoneNumberId, contact, {
