@@ -38,6 +38,8 @@ export async function newWindow(browser: Browser, viewport: ViewportName): Promi
     locale: 'en-US',
     timezoneId: 'Europe/Lisbon',
     acceptDownloads: true,
+    // charts then draw at once, so a screenshot never catches them mid-animation
+    reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(20_000);
   return context;
@@ -46,8 +48,9 @@ export async function newWindow(browser: Browser, viewport: ViewportName): Promi
 /** Full-page screenshots under test-results/screenshots/, named `<page>-<viewport>.png`. */
 export async function screenshot(page: Page, name: string, viewport: ViewportName): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // charts animate in; let them settle so the picture shows the data
-  await page.waitForTimeout(700);
+  // a sticky header would otherwise be drawn where the page was scrolled to
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-${viewport}.png`), fullPage: true });
 }
 

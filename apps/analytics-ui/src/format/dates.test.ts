@@ -49,7 +49,8 @@ describe('dates in the number’s time zone', () => {
     const now = Date.parse('2026-05-01T12:00:00Z');
     expect(formatRelative('2026-05-01T15:12:00Z', now)).toBe('in 3 h 12 min');
     expect(formatRelative('2026-05-01T11:55:00Z', now)).toBe('5 min ago');
-    expect(formatRelative('2026-05-01T12:00:10Z', now)).toBe('now');
+    expect(formatRelative('2026-05-01T12:00:10Z', now)).toBe('in a moment');
+    expect(formatRelative('2026-05-01T11:59:50Z', now)).toBe('just now');
     expect(formatRelative(null, now)).toBe('—');
   });
 

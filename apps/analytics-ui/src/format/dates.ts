@@ -139,7 +139,7 @@ export function formatRelative(iso: string | null | undefined, now: number = Dat
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return '—';
   const delta = at - now;
-  if (Math.abs(delta) < 30_000) return 'now';
+  if (Math.abs(delta) < 30_000) return delta > 0 ? 'in a moment' : 'just now';
   const amount = formatDuration(Math.abs(delta));
   return delta > 0 ? `in ${amount}` : `${amount} ago`;
 }

@@ -1,3 +1,4 @@
+import { useCallback, useEffect, useState } from 'react';
 import { useApi } from '../api/context.js';
 import type { MessageView } from '../api/types.js';
 import { useResource } from '../api/useResource.js';
@@ -12,6 +13,42 @@ export interface SentMessage {
   to: string;
   summary: string;
   sentAt: number;
+}
+
+const RECENT_LIMIT = 20;
+const recentKey = (phoneNumberId: string) => `coexist.sent.${phoneNumberId}`;
+
+function readRecent(phoneNumberId: string | null): SentMessage[] {
+  if (!phoneNumberId) return [];
+  try {
+    const parsed: unknown = JSON.parse(sessionStorage.getItem(recentKey(phoneNumberId)) ?? '[]');
+    return Array.isArray(parsed) ? (parsed as SentMessage[]).slice(0, RECENT_LIMIT) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The messages sent from this tab for a number, kept while the tab lives so statuses stay in view. */
+export function useRecentSends(
+  phoneNumberId: string | null,
+): [SentMessage[], (message: SentMessage) => void] {
+  const [sent, setSent] = useState<SentMessage[]>(() => readRecent(phoneNumberId));
+  useEffect(() => setSent(readRecent(phoneNumberId)), [phoneNumberId]);
+  const add = useCallback(
+    (message: SentMessage) => {
+      if (!phoneNumberId) return;
+      const next = [message, ...readRecent(phoneNumberId).filter((m) => m.id !== message.id)].slice(
+        0,
+        RECENT_LIMIT,
+      );
+      try {
+        sessionStorage.setItem(recentKey(phoneNumberId), JSON.stringify(next));
+      } catch {}
+      setSent(next);
+    },
+    [phoneNumberId],
+  );
+  return [sent, add];
 }
 
 /** One sent message, followed through Coexist and Meta until it is read or fails. */
@@ -67,7 +104,11 @@ export function MessageTracker({ message }: { message: SentMessage }) {
       {status.error && !status.data ? (
         <ErrorNotice error={status.error} compact onRetry={status.reload} />
       ) : null}
-      {status.data?.wamid ? <p className="muted tiny mono">wamid {status.data.wamid}</p> : null}
+      {status.data?.wamid ? (
+        <p className="muted tiny mono" title={status.data.wamid}>
+          {status.data.wamid}
+        </p>
+      ) : null}
     </li>
   );
 }

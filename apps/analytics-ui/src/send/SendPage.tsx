@@ -13,7 +13,7 @@ import { Icon, Spinner } from '../ui/Icon.js';
 import { Card, EmptyState, ErrorNotice, Loading, Notice, PageHeader } from '../ui/layout.js';
 import { useNow } from '../ui/useNow.js';
 import { useTitle } from '../ui/useTitle.js';
-import { MessageTracker, type SentMessage } from './MessageTracker.js';
+import { MessageTracker, type SentMessage, useRecentSends } from './MessageTracker.js';
 import { formatCountdown, normaliseRecipient, windowState } from './serviceWindow.js';
 import {
   fieldProblems,
@@ -24,6 +24,7 @@ import {
   templateMessage,
   textMessage,
 } from './templateForm.js';
+import { whatsappText } from './whatsappText.js';
 
 const notOffered = (error: unknown) =>
   error instanceof ApiError &&
@@ -32,10 +33,12 @@ const notOffered = (error: unknown) =>
 function RecipientPicker({
   number,
   selected,
+  selectedName,
   onSelect,
 }: {
   number: NumberView;
   selected: string | null;
+  selectedName: string | null;
   onSelect: (waId: string | null) => void;
 }) {
   const api = useApi();
@@ -59,7 +62,8 @@ function RecipientPicker({
     return (
       <div className="recipient-chosen">
         <span>
-          <Icon name="phone" /> <strong>{formatPhone(selected)}</strong>
+          <Icon name="phone" /> <strong>{selectedName ?? formatPhone(selected)}</strong>
+          {selectedName ? <span className="muted small"> {formatPhone(selected)}</span> : null}
         </span>
         <button type="button" className="button button-ghost button-small" onClick={() => onSelect(null)}>
           Change
@@ -422,8 +426,8 @@ export function Composer({
                   <figcaption className="preview-caption">Preview</figcaption>
                   <div className="bubble">
                     {preview.headerMedia ? <div className="bubble-media">{preview.headerMedia}</div> : null}
-                    {preview.header ? <p className="bubble-header">{preview.header}</p> : null}
-                    <p className="bubble-body">{preview.body}</p>
+                    {preview.header ? <p className="bubble-header">{whatsappText(preview.header)}</p> : null}
+                    <p className="bubble-body">{whatsappText(preview.body)}</p>
                     {preview.footer ? <p className="bubble-footer">{preview.footer}</p> : null}
                     {preview.buttons.length > 0 ? (
                       <ul className="bubble-buttons">
@@ -464,7 +468,7 @@ export function SendPage() {
   const wanted = location.query.get('number');
   const number = list.find((n) => n.phone_number_id === wanted) ?? (wanted ? undefined : list[0]);
   const to = location.query.get('to');
-  const [sent, setSent] = useState<SentMessage[]>([]);
+  const [sent, setSent] = useRecentSends(number?.phone_number_id ?? null);
 
   const contactPath =
     number && to
@@ -549,6 +553,7 @@ export function SendPage() {
               <RecipientPicker
                 number={number}
                 selected={to}
+                selectedName={contactDetail?.name ?? null}
                 onSelect={(waId) => navigate(withQuery(location, { to: waId }), { replace: true })}
               />
               {to ? (
@@ -564,7 +569,7 @@ export function SendPage() {
                     number={number}
                     to={to}
                     contact={contactDetail}
-                    onSent={(message) => setSent((previous) => [message, ...previous])}
+                    onSent={(message) => setSent(message)}
                   />
                 </>
               ) : null}

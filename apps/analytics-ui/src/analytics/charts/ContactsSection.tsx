@@ -9,6 +9,7 @@ import { Stat, Stats } from '../../ui/layout.js';
 import { SERIES } from '../palette.js';
 import { DataTable, ReportCard } from '../ReportCard.js';
 import {
+  ANIMATE,
   axisProps,
   bucketTick,
   ChartBox,
@@ -81,8 +82,15 @@ export function ContactsSection({
                 formatter={countTooltip}
               />
               <Legend {...legendProps} />
-              <Bar dataKey="new_contacts" name="New" fill={SERIES.newContacts} maxBarSize={20} />
+              <Bar
+                isAnimationActive={ANIMATE}
+                dataKey="new_contacts"
+                name="New"
+                fill={SERIES.newContacts}
+                maxBarSize={20}
+              />
               <Line
+                isAnimationActive={ANIMATE}
                 type="monotone"
                 dataKey="active_contacts"
                 name="Active"

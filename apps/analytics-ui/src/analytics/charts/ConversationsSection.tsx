@@ -13,6 +13,7 @@ import { conversationsFileName, downloadFile } from '../download.js';
 import { SERIES } from '../palette.js';
 import { DataTable, ReportCard } from '../ReportCard.js';
 import {
+  ANIMATE,
   axisProps,
   bucketTick,
   ChartBox,
@@ -139,6 +140,7 @@ export function ConversationsSection({
               />
               <Legend {...legendProps} />
               <Bar
+                isAnimationActive={ANIMATE}
                 dataKey="started_by_customer"
                 name="Started by customer"
                 stackId="c"
@@ -146,6 +148,7 @@ export function ConversationsSection({
                 maxBarSize={28}
               />
               <Bar
+                isAnimationActive={ANIMATE}
                 dataKey="started_by_business"
                 name="Started by business"
                 stackId="c"

@@ -8,6 +8,7 @@ import { HISTORY_PHASES } from '../../numbers/sync.js';
 import { SERIES } from '../palette.js';
 import { DataTable, ReportCard } from '../ReportCard.js';
 import {
+  ANIMATE,
   axisProps,
   ChartBox,
   countTick,
@@ -91,8 +92,22 @@ export function HistorySection({
                     formatter={countTooltip}
                   />
                   <Legend {...legendProps} />
-                  <Bar dataKey="inbound" name="Received" stackId="m" fill={SERIES.inbound} maxBarSize={40} />
-                  <Bar dataKey="outbound" name="Sent" stackId="m" fill={SERIES.outbound} maxBarSize={40} />
+                  <Bar
+                    isAnimationActive={ANIMATE}
+                    dataKey="inbound"
+                    name="Received"
+                    stackId="m"
+                    fill={SERIES.inbound}
+                    maxBarSize={40}
+                  />
+                  <Bar
+                    isAnimationActive={ANIMATE}
+                    dataKey="outbound"
+                    name="Sent"
+                    stackId="m"
+                    fill={SERIES.outbound}
+                    maxBarSize={40}
+                  />
                 </BarChart>
               </ChartBox>
             ) : (

@@ -7,6 +7,7 @@ import { Stat, Stats } from '../../ui/layout.js';
 import { SERIES } from '../palette.js';
 import { DataTable, ReportCard } from '../ReportCard.js';
 import {
+  ANIMATE,
   axisProps,
   bucketTick,
   ChartBox,
@@ -126,12 +127,19 @@ export function ResponseTimesSection({
                     <Tooltip {...tooltipProps} formatter={countTooltip} />
                     <Legend {...legendProps} />
                     <Bar
+                      isAnimationActive={ANIMATE}
                       dataKey="first_response"
                       name="First responses"
                       fill={SERIES.firstResponse}
                       maxBarSize={22}
                     />
-                    <Bar dataKey="response" name="All responses" fill={SERIES.response} maxBarSize={22} />
+                    <Bar
+                      isAnimationActive={ANIMATE}
+                      dataKey="response"
+                      name="All responses"
+                      fill={SERIES.response}
+                      maxBarSize={22}
+                    />
                   </BarChart>
                 </ChartBox>
               </div>
@@ -160,6 +168,7 @@ export function ResponseTimesSection({
                     />
                     <Legend {...legendProps} />
                     <Line
+                      isAnimationActive={ANIMATE}
                       type="monotone"
                       dataKey="first"
                       name="First response"
@@ -169,6 +178,7 @@ export function ResponseTimesSection({
                       connectNulls
                     />
                     <Line
+                      isAnimationActive={ANIMATE}
                       type="monotone"
                       dataKey="any"
                       name="Any response"

@@ -7,6 +7,7 @@ import { Stat, Stats } from '../../ui/layout.js';
 import { SERIES } from '../palette.js';
 import { ReportCard } from '../ReportCard.js';
 import {
+  ANIMATE,
   axisProps,
   bucketTick,
   ChartBox,
@@ -97,6 +98,7 @@ export function SourcesSection({
               />
               <Legend {...legendProps} />
               <Bar
+                isAnimationActive={ANIMATE}
                 yAxisId="count"
                 dataKey="phone_app"
                 name="Phone app"
@@ -104,8 +106,17 @@ export function SourcesSection({
                 fill={SERIES.phoneApp}
                 maxBarSize={28}
               />
-              <Bar yAxisId="count" dataKey="api" name="API" stackId="s" fill={SERIES.api} maxBarSize={28} />
+              <Bar
+                isAnimationActive={ANIMATE}
+                yAxisId="count"
+                dataKey="api"
+                name="API"
+                stackId="s"
+                fill={SERIES.api}
+                maxBarSize={28}
+              />
               <Line
+                isAnimationActive={ANIMATE}
                 yAxisId="share"
                 type="monotone"
                 dataKey="api_share"

@@ -7,6 +7,7 @@ import { formatCount } from '../../format/numbers.js';
 import { SERIES } from '../palette.js';
 import { ReportCard } from '../ReportCard.js';
 import {
+  ANIMATE,
   axisProps,
   bucketTick,
   ChartBox,
@@ -124,6 +125,7 @@ export function VolumeSection({
               <Legend {...legendProps} />
               {series.map((s) => (
                 <Bar
+                  isAnimationActive={ANIMATE}
                   key={s.key}
                   dataKey={s.key}
                   name={s.label}

@@ -4,6 +4,10 @@ import { formatBucket } from '../../format/dates.js';
 import { formatCompact, formatCount } from '../../format/numbers.js';
 import { AXIS, GRID } from '../palette.js';
 
+/** Charts draw at once for people who asked for less motion (and in the browser tests). */
+export const ANIMATE =
+  typeof window === 'undefined' || !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+
 /** A chart that fills its card's width at a fixed height, described for screen readers. */
 export function ChartBox({
   height = 260,
