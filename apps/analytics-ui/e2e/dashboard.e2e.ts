@@ -494,10 +494,41 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
     expect(await laptop.getByTestId('kpi-api-share').locator('.kpi-value').textContent()).not.toBe('0%');
     await laptop.evaluate(() => window.scrollTo(0, 0));
     await photograph(laptop, 'analytics-after-send');
+    // the README's picture: summary, messages, busiest hours and phone app vs API
     await laptop.screenshot({
       path: join(SCREENSHOTS, 'dashboard-readme.png'),
-      fullPage: false,
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1366, height: 1240 },
     });
+  });
+
+  it('shows Meta’s alerts on the number’s page: messages to check in the app, then the owner unlinking', async () => {
+    const alertCodes = async () =>
+      (
+        (await stack.call<any>('GET', `/v1/numbers/${phoneNumberId}`)).body.alerts as Array<{ code: string }>
+      ).map((alert) => alert.code);
+    await stack.control('POST', `/numbers/${phoneNumberId}/unavailable`, {
+      from: '+5511955554444',
+      name: 'Bruno',
+    });
+    await eventually(alertCodes, (codes) => codes.includes('message_unavailable'), { timeoutMs: 20_000 });
+    await laptop.goto(`${stack.apiUrl}/numbers/${phoneNumberId}`);
+    const unavailable = laptop.locator('[data-alert="message_unavailable"]');
+    await unavailable.waitFor();
+    expect(await unavailable.textContent()).toContain('Messages to check in the WhatsApp Business app');
+    await photograph(laptop, 'number-alert-131060');
+
+    await stack.control('POST', `/numbers/${phoneNumberId}/unlink`, {});
+    await eventually(alertCodes, (codes) => codes.includes('partner_removed'), { timeoutMs: 20_000 });
+    // the page notices by itself on its next refresh; reload to see it now
+    await laptop.reload();
+    const removed = laptop.locator('[data-alert="partner_removed"]');
+    await removed.waitFor();
+    expect(await removed.textContent()).toContain('Settings > Account > Business Platform');
+    await laptop.getByText('Unlinked by owner').first().waitFor();
+    await photograph(laptop, 'number-unlinked');
+    await laptop.goto(`${stack.apiUrl}/send?number=${phoneNumberId}`);
+    await laptop.getByText('This number cannot send').waitFor();
   });
 
   it('logged no errors in the browser', () => {

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/context.js';
 import type { NumberView, ReportName, Reports } from '../api/types.js';
 import { type Resource, useResource } from '../api/useResource.js';
@@ -188,6 +188,31 @@ function Dashboard({ number, range }: { number: NumberView; range: DateRange }) 
   const templates = useReport('templates', id, range, '', refresh);
   const historyReport = useReport('history', id, range, '', isSyncing(history.state) ? 2_000 : null);
   const tz = volume.data?.timezone ?? number.timezone;
+
+  // The last parts of a sync reach the reports a moment after the sync says it is done: once it
+  // completes, ask everything again a few seconds later so the page ends on the full history.
+  const reports = [
+    volume,
+    heatmap,
+    conversations,
+    responseTimes,
+    contacts,
+    sources,
+    templates,
+    historyReport,
+  ];
+  const reloadAll = useRef(() => {});
+  reloadAll.current = () => {
+    for (const report of reports) report.reload();
+  };
+  const previousState = useRef(history.state);
+  useEffect(() => {
+    const was = previousState.current;
+    previousState.current = history.state;
+    if (!isSyncing(was) || isSyncing(history.state)) return;
+    const timers = [3_000, 10_000].map((ms) => setTimeout(() => reloadAll.current(), ms));
+    return () => timers.forEach(clearTimeout);
+  }, [history.state]);
 
   const noMessages = (
     <EmptyState

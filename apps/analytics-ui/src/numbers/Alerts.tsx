@@ -4,7 +4,9 @@ import { plural } from '../format/numbers.js';
 import { Icon } from '../ui/Icon.js';
 
 const TITLES: Record<string, { title: string; tone: 'warn' | 'bad' }> = {
-  '131060': { title: 'Messages to check in the WhatsApp Business app', tone: 'warn' },
+  // Meta error 131060
+  message_unavailable: { title: 'Messages to check in the WhatsApp Business app', tone: 'warn' },
+  meta_error: { title: 'Meta reported an error', tone: 'warn' },
   partner_removed: { title: 'Unlinked from the Cloud API', tone: 'bad' },
   account_offboarded: { title: 'Offboarded by Meta', tone: 'bad' },
   sync_failed: { title: 'Sync refused by Meta', tone: 'bad' },
@@ -35,7 +37,7 @@ export function Alerts({ alerts, timeZone }: { alerts: NumberAlertView[]; timeZo
                 {alert.count > 1 ? <span className="muted"> · {plural(alert.count, 'time')}</span> : null}
               </p>
               <p>{alert.message}</p>
-              {alert.code === '131060' ? (
+              {alert.code === 'message_unavailable' ? (
                 <p className="notice-advice">
                   Ask the owner to open these chats in the WhatsApp Business app: a customer may be using a
                   companion device Meta cannot mirror.
