@@ -9,7 +9,7 @@ describe('sender env', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_PREFIX: 'coexist',
       SENDER_CONCURRENCY: 100,
-      SENDER_WINDOW_MARGIN_MS: 5,
+      SENDER_WINDOW_MARGIN_MS: 2,
       SENDER_RECONCILE_GRACE_MS: 120_000,
       DATA_DIR: './.data',
     });

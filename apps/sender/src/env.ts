@@ -17,7 +17,13 @@ export const senderEnvSchema = z.object({
    * answers, so network delays are covered already; the margin covers the drift between Redis's
    * clock and Meta's (README, "The margin").
    */
-  SENDER_WINDOW_MARGIN_MS: z.coerce.number().int().min(0).max(250).default(5),
+  SENDER_WINDOW_MARGIN_MS: z.coerce.number().int().min(0).max(250).default(2),
+  /**
+   * The dispatcher hands a message off this long before its number's next slot frees, and a send
+   * may take a slot up to twice this early, holding its request until the slot frees: the work
+   * before the HTTP call overlaps the wait instead of following it.
+   */
+  SENDER_LOOKAHEAD_MS: z.coerce.number().int().min(0).max(200).default(15),
   /** numbers a dispatcher claims per round */
   SENDER_DISPATCH_BATCH: z.coerce.number().int().min(1).max(5000).default(250),
   /**

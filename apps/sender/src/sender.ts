@@ -111,6 +111,7 @@ export async function startSender(options: SenderOptions): Promise<RunningSender
     metrics,
     settings: {
       windowMs,
+      slotHorizonMs: 2 * env.SENDER_LOOKAHEAD_MS,
       reconcileGraceMs: env.SENDER_RECONCILE_GRACE_MS,
       maxRetries: env.SENDER_MAX_RETRIES,
     },

@@ -16,6 +16,8 @@ export interface DispatcherSettings {
   staleMs: number;
   /** the longest sleep without a wake-up (a missed pub/sub message costs at most this) */
   maxIdleMs: number;
+  /** hand a message off this long before its slot frees */
+  aheadMs: number;
 }
 
 export const DEFAULT_DISPATCHER_SETTINGS: Omit<DispatcherSettings, 'windowMs'> = {
@@ -23,6 +25,7 @@ export const DEFAULT_DISPATCHER_SETTINGS: Omit<DispatcherSettings, 'windowMs'> =
   leaseMs: 5_000,
   staleMs: 30_000,
   maxIdleMs: 250,
+  aheadMs: 15,
 };
 
 /** A number's throughput changes rarely; the dispatcher reads it at most this often. */
@@ -104,6 +107,7 @@ export class Dispatcher {
           max: limit,
           windowMs: this.settings.windowMs,
           staleMs: this.settings.staleMs,
+          aheadMs: this.settings.aheadMs,
         });
         return { phoneNumberId, handOff };
       }),

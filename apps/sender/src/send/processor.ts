@@ -33,6 +33,8 @@ export type SendJobData = SendJob & { retries?: number };
 export interface SendSettings {
   /** the limiter's sliding window: 1,000 ms plus the safety margin */
   windowMs: number;
+  /** a slot that frees within this many ms is taken now, and the request held until then */
+  slotHorizonMs: number;
   reconcileGraceMs: number;
   maxRetries: number;
 }
@@ -97,37 +99,51 @@ export class SendProcessor {
     if (message.status === 'sending') return this.reconcile(job, token, message);
     if (message.status !== 'queued') return this.finishedBefore(message);
 
-    const body = JSON.parse(message.body) as OutboundMessage & Record<string, unknown>;
-    const now = Date.now();
-    const [verdict, backoff] = await Promise.all([
-      number ? this.deps.state.check(number, body, body, now) : null,
-      this.deps.backoff.read(phoneNumberId, message.recipient),
-    ]);
-    if (!number || !verdict) {
+    if (!number) {
       return this.refuse(message, {
         code: 'number_not_active',
         message: 'This number is no longer connected to Coexist, so the message was not sent.',
       });
     }
-    if (!verdict.ok) return this.refuse(message, verdict.refusal);
 
+    // The rules with the state of now, and the number's slot, in one round trip: a slot taken for
+    // a message that then may not go is given back at once (no request ever used it).
+    const body = JSON.parse(message.body) as OutboundMessage & Record<string, unknown>;
+    const now = Date.now();
+    const [verdict, backoff, slot] = await Promise.all([
+      this.deps.state.check(number, body, body, now),
+      this.deps.backoff.read(phoneNumberId, message.recipient),
+      this.deps.slots.take(phoneNumberId, messageId, limitOf(number), {
+        horizonMs: this.deps.settings.slotHorizonMs,
+      }),
+    ]);
+    // a slot granted ahead may be used only once it frees
+    const sendAt = Date.now() + (slot.allowed ? slot.waitMs : 0);
     // The recipient rests after a 131056: this message waits, the number's other recipients do not.
-    if (backoff.pair && backoff.pair.until > now) {
+    const resting = backoff.pair !== null && backoff.pair.until > now;
+    if (!verdict.ok || resting) {
+      if (slot.allowed) await this.deps.slots.giveBack(phoneNumberId, slot.entry);
+      if (!verdict.ok) return this.refuse(message, verdict.refusal);
       await this.deps.lanes.release(phoneNumberId, messageId);
-      return this.park(job, token, backoff.pair.until - now, 'pair');
+      return this.park(job, token, backoff.pair!.until - now, 'pair');
     }
-
-    const slot = await this.deps.slots.take(phoneNumberId, messageId, limitOf(number));
     if (!slot.allowed) {
       // The number's window is full (or it pauses after a 130429): wait for the slot, still handed off.
       return this.park(job, token, slot.waitMs, slot.paused ? 'pause' : 'window');
     }
 
-    // The slot is taken: mark the attempt before the request leaves, so a crash from here on is
+    // The slot is ours: mark the attempt before the request leaves, so a crash from here on is
     // reconciled through the status webhook instead of sent again.
-    const sending = await messages.transition(messageId, 'sending', { expected: 'queued' });
-    if (!sending.applied) return 'raced';
-    await messages.countAttempt(messageId);
+    const [sending] = await Promise.all([
+      messages.transition(messageId, 'sending', { expected: 'queued' }),
+      messages.countAttempt(messageId),
+    ]);
+    if (!sending.applied) {
+      await this.deps.slots.giveBack(phoneNumberId, slot.entry);
+      return 'raced';
+    }
+    const hold = sendAt - Date.now();
+    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
     return this.send(job, token, message, number, body, backoff, slot.entry);
   }
 
@@ -142,13 +158,13 @@ export class SendProcessor {
   ): Promise<SendResult> {
     const { messages, metrics, slots } = this.deps;
     const phoneNumberId = number.phoneNumberId;
-    // Meta counts the message when it arrives, at most when its answer comes back: the slot's
+    // Meta counts the message when it arrives, at the latest when its answer comes back: the slot's
     // entry moves to the answer (and, during a call longer than a window, keeps moving).
-    const restamp = () =>
-      slots.restamp(phoneNumberId, entry).catch((error: unknown) => {
+    const restamp = (answeredAt?: number) =>
+      slots.restamp(phoneNumberId, entry, answeredAt).catch((error: unknown) => {
         this.deps.logger.warn({ err: error, phoneNumberId }, 'could not re-stamp a send slot');
       });
-    const keeper = setInterval(restamp, this.restampEveryMs);
+    const keeper = setInterval(() => void restamp(), this.restampEveryMs);
     const started = performance.now();
     let answer: { ok: true; wamid: string } | { ok: false; error: unknown };
     try {
@@ -161,14 +177,15 @@ export class SendProcessor {
     } finally {
       clearInterval(keeper);
     }
-    metrics.sendSeconds.observe((performance.now() - started) / 1000);
+    const answeredAt = performance.now();
+    metrics.sendSeconds.observe((answeredAt - started) / 1000);
     if (!answer.ok) {
-      await restamp();
+      await restamp(answeredAt);
       return this.answer(job, token, message, number, backoff, answer.error);
     }
     const at = Date.now();
     await Promise.all([
-      restamp(),
+      restamp(answeredAt),
       messages.transition(message.id, 'accepted', { wamid: answer.wamid, now: at }),
     ]);
     metrics.sends.inc({ phone_number_id: phoneNumberId, result: 'accepted' });

@@ -4,7 +4,9 @@
 -- each send takes its slot right before its HTTP call.
 -- KEYS[1] outbox list, KEYS[2] handoff zset, KEYS[3] traffic zset (µs), KEYS[4] pause key
 -- ARGV[1] limit, ARGV[2] window µs, ARGV[3] most messages to hand off, ARGV[4] stale after (ms),
--- ARGV[5] revisit after (ms) while handed-off messages remain
+-- ARGV[5] revisit after (ms) while handed-off messages remain, ARGV[6] look-ahead µs: slots that
+-- free within it count as free (the sender takes them a little ahead, see slot.lua), so a message
+-- is on its way when its slot frees instead of being handed off only then
 -- Returns {next due (ms, Redis clock) or -1 when nothing is left, messages left in the outbox,
 --          how many ids follow, ids handed off..., stale handed-off ids to verify...}
 local t = redis.call('TIME')
@@ -15,6 +17,7 @@ local window = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
 local staleMs = tonumber(ARGV[4])
 local revisitMs = tonumber(ARGV[5])
+local ahead = tonumber(ARGV[6])
 
 -- handed off long ago and never sent: the caller checks that their jobs still exist
 local stale = redis.call('ZRANGE', KEYS[2], '-inf', nowMs - staleMs, 'BYSCORE', 'LIMIT', 0, 50)
@@ -39,7 +42,7 @@ end
 local pause = redis.call('PTTL', KEYS[4])
 if pause > 0 then return answer(nowMs + pause, pending, {}) end
 
-local from = nowUs - window
+local from = nowUs + ahead - window
 local count = redis.call('ZCOUNT', KEYS[3], '(' .. from, '+inf')
 local free = limit - count - handed
 local n = math.min(math.max(free, 0), max, pending)
@@ -61,8 +64,8 @@ local k = used - limit
 local wait
 if k < count then
   local entry = redis.call('ZRANGE', KEYS[3], '(' .. from, '+inf', 'BYSCORE', 'LIMIT', k, 1, 'WITHSCORES')
-  wait = math.ceil((tonumber(entry[2]) + window - nowUs) / 1000)
+  wait = math.ceil((tonumber(entry[2]) + window - ahead - nowUs) / 1000)
 else
-  wait = math.ceil(window / 1000)
+  wait = math.ceil((window - ahead) / 1000)
 end
 return answer(nowMs + math.max(wait, 1), remaining, ids)

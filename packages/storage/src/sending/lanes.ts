@@ -23,6 +23,7 @@ type HandOffCommand = (
   max: number,
   staleMs: number,
   revisitMs: number,
+  aheadUs: number,
 ) => Promise<Array<number | string>>;
 type RearmCommand = (ready: string, lease: number, ...pairs: Array<string | number>) => Promise<number>;
 type ReleaseCommand = (handoff: string, outbox: string, id: string) => Promise<number>;
@@ -63,6 +64,8 @@ export interface HandOffOptions {
   max?: number;
   /** a handed-off message older than this is reported stale */
   staleMs?: number;
+  /** slots freeing within this many ms count as free (the sender's take horizon covers them) */
+  aheadMs?: number;
 }
 
 export const DEFAULT_STALE_MS = 30_000;
@@ -109,6 +112,13 @@ export class SendLanes {
     await this.arm(phoneNumberId, length === 1 ? 'now' : 'missing');
   }
 
+  /** Several messages for one number at once, in order (bulk sends, benchmarks). */
+  async enqueueMany(phoneNumberId: string, messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    const length = await this.redis.rpush(this.keys.numberOutbox(phoneNumberId), ...messageIds);
+    await this.arm(phoneNumberId, length === messageIds.length ? 'now' : 'missing');
+  }
+
   /** `now`: due at once (or earlier than planned); `missing`: due at once only if not in the ready set. */
   async arm(phoneNumberId: string, mode: 'now' | 'missing'): Promise<boolean> {
     const changed = await this.commands.coexistLaneArm(
@@ -146,6 +156,7 @@ export class SendLanes {
       options.max ?? options.limit ?? COEXISTENCE_MESSAGES_PER_SECOND,
       staleMs,
       staleMs,
+      Math.round((options.aheadMs ?? 0) * 1000),
     );
     const n = Number(count);
     return {

@@ -26,11 +26,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('SendSlots', () => {
   it('gives 20 slots per window, then the wait until the oldest ages out', async () => {
-    for (let i = 0; i < 20; i++) expect((await slotsA.take(number, `m${i}`)).allowed).toBe(true);
+    const first = await slotsA.take(number, 'm0');
+    for (let i = 1; i < 20; i++) expect((await slotsA.take(number, `m${i}`)).allowed).toBe(true);
     const refused = await slotsA.take(number, 'm20');
     expect(refused).toMatchObject({ allowed: false, paused: false, inWindow: 20 });
-    expect(refused.waitMs).toBeGreaterThan(900);
-    expect(refused.waitMs).toBeLessThanOrEqual(1001);
+    // it frees when the first one ages out
+    expect(Math.abs(refused.usableAt - (first.at + 1000))).toBeLessThan(1);
   });
 
   it('moves a message from the hand-off set into the window when it takes its slot', async () => {
@@ -41,18 +42,52 @@ describe('SendSlots', () => {
 
   it('re-stamps an entry at the answer, so its slot frees a window after that', async () => {
     const first = await slotsA.take(number, 'slow');
-    for (let i = 1; i < 20; i++) await slotsA.take(number, `m${i}`);
-    await sleep(300);
+    const others = [];
+    for (let i = 1; i < 20; i++) others.push(await slotsA.take(number, `m${i}`));
+    await sleep(600);
     await slotsA.restamp(number, first.entry);
-    // the oldest entry is now another one, taken right after the first
-    const refused = await slotsA.take(number, 'late');
-    expect(refused.allowed).toBe(false);
-    expect(refused.waitMs).toBeLessThan(750);
     // once the other 19 have aged out, 19 slots are free: the re-stamped one is still held
-    await sleep(refused.waitMs + 50);
+    await sleep(Math.max(...others.map((o) => o.at)) + 1030 - Date.now());
     let allowed = 0;
     while ((await slotsA.take(number, `n${allowed}`)).allowed) allowed++;
     expect(allowed).toBe(19);
+  });
+
+  it('grants a slot that frees within the horizon, dated when it frees', async () => {
+    const first = await slotsA.take(number, 'm0');
+    for (let i = 1; i < 20; i++) await slotsA.take(number, `m${i}`);
+    const ahead = await slotsA.take(number, 'early', 20, { horizonMs: 1500 });
+    expect(ahead.allowed).toBe(true);
+    // it may go when the first entry ages out, not before
+    expect(ahead.usableAt).toBeGreaterThan(first.at + 1000);
+    expect(ahead.waitMs).toBeGreaterThan(0);
+    // the reserved slot counts: nothing else is granted now, and a later horizon gets the next slot
+    expect((await slotsA.take(number, 'now')).allowed).toBe(false);
+    const next = await slotsA.take(number, 'early2', 20, { horizonMs: 1500 });
+    expect(next.usableAt).toBeGreaterThanOrEqual(ahead.usableAt);
+    // beyond the horizon: refused with the wait
+    const far = await slotsA.take(number, 'far', 20, { horizonMs: 10 });
+    expect(far.allowed).toBe(false);
+    expect(far.waitMs).toBeGreaterThan(500);
+  });
+
+  it('frees a slot given back, for a send that did not happen', async () => {
+    const slots = [];
+    for (let i = 0; i < 20; i++) slots.push(await slotsA.take(number, `m${i}`));
+    expect((await slotsA.take(number, 'x')).allowed).toBe(false);
+    await slotsA.giveBack(number, slots[5]!.entry);
+    expect((await slotsA.take(number, 'x')).allowed).toBe(true);
+  });
+
+  it('dates a re-stamp at the answer, not at the later call', async () => {
+    const taken = await slotsA.take(number, 'm');
+    const answeredAt = performance.now();
+    await sleep(200);
+    await slotsA.restamp(number, taken.entry, answeredAt);
+    const [, score] = await redisA.zrange(keys.numberTraffic(number), '0', '0', 'WITHSCORES');
+    const restampedAt = Number(score) / 1000;
+    expect(restampedAt - taken.at).toBeGreaterThanOrEqual(0);
+    expect(restampedAt - taken.at).toBeLessThan(100);
   });
 
   it('puts back an entry that aged out during a very long call', async () => {
@@ -75,6 +110,37 @@ describe('SendSlots', () => {
     expect(paused.waitMs).toBeGreaterThan(200);
   });
 
+  it('keeps arrivals at 20 per second whatever the network delay, re-stamping at the answer', async () => {
+    // Sends that arrive at "Meta" 0-60 ms after they leave, answered 0-5 ms after arriving; each
+    // slot is re-stamped at its answer. Meta counts arrivals: at most 20 in any 1,000 ms.
+    const arrivals: number[] = [];
+    const deadline = Date.now() + 2500;
+    let serialNo = 0;
+    const worker = async (slots: SendSlots) => {
+      while (Date.now() < deadline) {
+        const slot = await slots.take(number, `s${serialNo++}`, 20, { horizonMs: 30 });
+        if (!slot.allowed) {
+          await sleep(Math.min(slot.waitMs, 30));
+          continue;
+        }
+        if (slot.waitMs > 0) await sleep(slot.waitMs);
+        await sleep(Math.random() * 60);
+        arrivals.push(Date.now());
+        await sleep(Math.random() * 5);
+        await slots.restamp(number, slot.entry, performance.now());
+      }
+    };
+    await Promise.all([slotsA, slotsB, slotsA, slotsB, slotsA, slotsB].map(worker));
+    arrivals.sort((a, b) => a - b);
+    let max = 0;
+    for (let i = 0, j = 0; i < arrivals.length; i++) {
+      while (arrivals[i]! - arrivals[j]! >= 1000) j++;
+      max = Math.max(max, i - j + 1);
+    }
+    expect(max).toBeLessThanOrEqual(20);
+    expect(arrivals.length).toBeGreaterThanOrEqual(40);
+  });
+
   it('never gives more than 20 slots in any window to two processes racing', async () => {
     const takenAt: number[] = [];
     const deadline = Date.now() + 2200;
@@ -82,8 +148,9 @@ describe('SendSlots', () => {
       [slotsA, slotsB].map(async (slots, p) => {
         let i = 0;
         while (Date.now() < deadline) {
-          const slot = await slots.take(number, `p${p}-${i++}`);
-          if (slot.allowed) takenAt.push(slot.at);
+          const slot = await slots.take(number, `p${p}-${i++}`, 20, { horizonMs: 15 });
+          // a slot granted ahead is used only from when it frees
+          if (slot.allowed) takenAt.push(slot.usableAt);
           else await sleep(Math.min(slot.waitMs, 20));
         }
       }),

@@ -6,20 +6,26 @@ import type { Keys } from '../redis.js';
 
 const SCRIPT = readFileSync(new URL('./slot.lua', import.meta.url), 'utf8');
 
+type Mode = 'take' | 'restamp' | 'give_back';
+
 type SlotCommand = (
   traffic: string,
   pause: string,
   handoff: string,
   limit: number,
   windowUs: number,
-  mode: 'take' | 'restamp',
+  mode: Mode,
   entry: string,
   messageId: string,
+  horizonUs: number,
 ) => Promise<[number, number, number, number, number]>;
 
 export interface Slot {
   allowed: boolean;
-  /** when refused: ms until a slot frees (or the pause ends) */
+  /**
+   * Refused: ms until a slot frees (or the pause ends). Allowed: ms to hold the request back,
+   * 0 unless the slot was granted ahead (it frees within the horizon).
+   */
   waitMs: number;
   /** refused because the number pauses after a 130429 */
   paused: boolean;
@@ -29,6 +35,8 @@ export interface Slot {
   entry: string;
   /** Redis's clock when it decided, ms since the epoch */
   at: number;
+  /** when the slot may be used (allowed) or frees (refused), on Redis's clock */
+  usableAt: number;
 }
 
 /**
@@ -55,6 +63,7 @@ export class SendSlots {
     phoneNumberId: string,
     messageId: string,
     limit: number = COEXISTENCE_MESSAGES_PER_SECOND,
+    options: { horizonMs?: number } = {},
   ): Promise<Slot> {
     const entry = `${messageId}:${randomBytes(4).toString('hex')}`;
     const [allowed, waitUs, inWindow, atUs, paused] = await this.run(
@@ -63,6 +72,7 @@ export class SendSlots {
       'take',
       entry,
       messageId,
+      Math.round((options.horizonMs ?? 0) * 1000),
     );
     return {
       allowed: allowed === 1,
@@ -71,20 +81,32 @@ export class SendSlots {
       inWindow,
       entry,
       at: atUs / 1000,
+      usableAt: (atUs + waitUs) / 1000,
     };
   }
 
-  /** Meta answered (or a long call is still out): the entry counts from now. */
-  async restamp(phoneNumberId: string, entry: string): Promise<void> {
-    await this.run(phoneNumberId, 0, 'restamp', entry, '');
+  /**
+   * Meta answered (or a long call is still out): the entry counts from the answer. `answeredAt` is
+   * `performance.now()` when the answer came; the time since is taken off Redis's clock when the
+   * script runs, which can only be later than the answer, so the entry never moves too early.
+   */
+  async restamp(phoneNumberId: string, entry: string, answeredAt?: number): Promise<void> {
+    const sinceUs = answeredAt === undefined ? 0 : Math.floor((performance.now() - answeredAt) * 1000);
+    await this.run(phoneNumberId, 0, 'restamp', entry, '', Math.max(0, sinceUs));
+  }
+
+  /** The slot was taken but no request will use it: it is free again at once. */
+  async giveBack(phoneNumberId: string, entry: string): Promise<void> {
+    await this.run(phoneNumberId, 0, 'give_back', entry, '', 0);
   }
 
   private run(
     phoneNumberId: string,
     limit: number,
-    mode: 'take' | 'restamp',
+    mode: Mode,
     entry: string,
     messageId: string,
+    horizonUs: number,
   ) {
     return this.command(
       this.keys.numberTraffic(phoneNumberId),
@@ -95,6 +117,7 @@ export class SendSlots {
       mode,
       entry,
       messageId,
+      horizonUs,
     );
   }
 }
