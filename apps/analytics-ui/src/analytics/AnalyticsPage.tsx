@@ -232,9 +232,11 @@ function Dashboard({ number, range }: { number: NumberView; range: DateRange }) 
       }
     >
       <p>
-        {history.shared
+        {isSyncing(history.state) || (history.shared && history.state === 'not_requested')
           ? 'Charts fill in as Meta delivers the 180 days of chats, and with every message after that.'
-          : 'The owner did not share chat history: charts start with the messages since the number was connected.'}
+          : history.shared && history.state === 'completed'
+            ? 'Nothing was sent or received between these dates. Pick a wider range above.'
+            : 'The owner did not share chat history: charts start with the messages since the number was connected.'}
       </p>
     </EmptyState>
   );

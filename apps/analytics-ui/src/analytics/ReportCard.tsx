@@ -101,7 +101,13 @@ export function ReportCard<T>({
       {error ? (
         <ErrorNotice error={error} title={`${title} could not be loaded`} onRetry={resource.reload} compact />
       ) : null}
-      {data !== undefined && emptyNow ? (empty ?? <EmptyState title="Nothing in this range." />) : null}
+      {data !== undefined && emptyNow
+        ? (empty ?? (
+            <EmptyState title="Nothing in this range.">
+              <p>Pick a wider date range above.</p>
+            </EmptyState>
+          ))
+        : null}
       {data !== undefined && !emptyNow ? (
         asTable && table ? (
           <DataTable table={table(data)} caption={title} />

@@ -5,7 +5,7 @@ import { Link } from '../../app/router.js';
 import { formatBucket, formatDateTime } from '../../format/dates.js';
 import { formatCount } from '../../format/numbers.js';
 import { formatPhone } from '../../format/phone.js';
-import { Stat, Stats } from '../../ui/layout.js';
+import { EmptyState, Stat, Stats } from '../../ui/layout.js';
 import { SERIES } from '../palette.js';
 import { DataTable, ReportCard } from '../ReportCard.js';
 import {
@@ -37,7 +37,16 @@ export function ContactsSection({
       title="Contacts"
       description="Who the business talks to: new and active contacts per day, and the most active ones."
       resource={resource}
-      isEmpty={(d) => d.total === 0 && d.known === 0}
+      isEmpty={(d) => d.total === 0}
+      empty={
+        <EmptyState title="No contact wrote or was written to in this range.">
+          <p>
+            {resource.data?.known
+              ? `The number knows ${formatCount(resource.data.known)} contacts; pick a wider range above.`
+              : 'Contacts appear once the phone’s address book syncs or someone writes.'}
+          </p>
+        </EmptyState>
+      }
       table={(d) => ({
         columns: [
           { key: 'day', label: 'Day' },

@@ -87,7 +87,11 @@ export function ConversationsSection({
       description="Threads with one contact, split by 24 hours of silence; started by whoever wrote first."
       resource={resource}
       isEmpty={(d) => d.total === 0}
-      actions={<CsvButton csvPath={csvPath} fileName={conversationsFileName(displayPhoneNumber, from, to)} />}
+      actions={
+        resource.data?.total ? (
+          <CsvButton csvPath={csvPath} fileName={conversationsFileName(displayPhoneNumber, from, to)} />
+        ) : undefined
+      }
       table={(d) => ({
         columns: [
           { key: 'day', label: 'Day' },

@@ -111,7 +111,7 @@ export function HistorySection({
                 </BarChart>
               </ChartBox>
             ) : (
-              <p className="muted small">No history messages imported yet.</p>
+              <p className="muted small">No imported history messages fall in this range.</p>
             )}
           </div>
         </div>
