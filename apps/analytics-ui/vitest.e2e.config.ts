@@ -5,6 +5,6 @@ export default baseConfig({
   include: ['e2e/**/*.e2e.ts'],
   environment: 'node',
   fileParallelism: false,
-  testTimeout: 90_000,
+  testTimeout: 150_000,
   hookTimeout: 120_000,
 });

@@ -41,7 +41,7 @@ export async function newWindow(browser: Browser, viewport: ViewportName): Promi
     // charts then draw at once, so a screenshot never catches them mid-animation
     reducedMotion: 'reduce',
   });
-  context.setDefaultTimeout(20_000);
+  context.setDefaultTimeout(30_000);
   return context;
 }
 

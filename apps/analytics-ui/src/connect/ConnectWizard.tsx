@@ -103,6 +103,9 @@ function Prepare({
     event.preventDefault();
     setTouched(true);
     if (version.ok && !shareMissing) onContinue();
+    // take keyboard and screen-reader users to what needs an answer
+    else if (!version.ok) document.getElementById('app-version')?.focus();
+    else document.querySelector<HTMLInputElement>('input[name="share_history"]')?.focus();
   };
   return (
     <Card className="wizard-card">
