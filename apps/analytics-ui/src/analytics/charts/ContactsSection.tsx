@@ -127,7 +127,7 @@ export function ContactsSection({
                         to={`/send?number=${phoneNumberId}&to=${encodeURIComponent(c.contact)}`}
                         title="Write to this contact"
                       >
-                        {c.name ?? formatPhone(c.contact)}
+                        {c.name ?? <span className="nowrap">{formatPhone(c.contact)}</span>}
                         {c.name ? <span className="cell-sub">{formatPhone(c.contact)}</span> : null}
                       </Link>
                     ),
