@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { Icon, type IconName } from '../ui/Icon.js';
 import { Link, useLocation } from './router.js';
 
@@ -17,6 +17,15 @@ function carryNumber(to: string, query: URLSearchParams): string {
 
 export function Shell({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const location = useLocation();
+  // after moving to another page, keyboard and screen-reader users start at its content
+  const firstPage = useRef(true);
+  useEffect(() => {
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [location.path]);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
