@@ -63,7 +63,7 @@ function RecipientPicker({
       <div className="recipient-chosen">
         <span>
           <Icon name="phone" /> <strong>{selectedName ?? formatPhone(selected)}</strong>
-          {selectedName ? <span className="muted small"> {formatPhone(selected)}</span> : null}
+          {selectedName ? <span className="muted small nowrap"> {formatPhone(selected)}</span> : null}
         </span>
         <button type="button" className="button button-ghost button-small" onClick={() => onSelect(null)}>
           Change
