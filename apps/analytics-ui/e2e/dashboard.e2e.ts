@@ -278,7 +278,7 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
         return { state, value };
       },
       (s) => s.state === 'completed' && s.value === 100,
-      { timeoutMs: 60_000, everyMs: 200 },
+      { timeoutMs: 90_000, everyMs: 200 },
     );
     const truth = await stack.control<{ messages: { syncable: number }; contacts: number }>(
       'GET',
@@ -327,7 +327,7 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
         return kpi('kpi-messages').textContent();
       },
       (t) => t === count(truth.messages.syncable),
-      { timeoutMs: 30_000, everyMs: 1_000, reload: laptop },
+      { timeoutMs: 60_000, everyMs: 1_000, reload: laptop },
     );
     const subtitle = await laptop.locator('.page-subtitle').textContent();
     const [from, to] = await laptop.evaluate(() => {
@@ -491,7 +491,7 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
         return (await read.count()) > 0 ? ((await read.textContent()) ?? '') : '';
       },
       (text) => text.startsWith('1'),
-      { timeoutMs: 30_000, everyMs: 2_000, reload: laptop },
+      { timeoutMs: 60_000, everyMs: 2_000, reload: laptop },
     );
     expect(await laptop.getByTestId('kpi-api-share').locator('.kpi-value').textContent()).not.toBe('0%');
     await laptop.evaluate(() => window.scrollTo(0, 0));
