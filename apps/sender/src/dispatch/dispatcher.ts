@@ -1,9 +1,10 @@
 import { COEXISTENCE_MESSAGES_PER_SECOND } from '@coexist/core';
 import type { Logger } from '@coexist/runtime';
-import type { Keys, NumberStore, SendJob, SendLanes } from '@coexist/storage';
+import type { Keys, NumberStore, SendLanes } from '@coexist/storage';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SenderMetrics } from '../metrics.js';
+import type { SendJobData } from '../send/processor.js';
 
 export interface DispatcherSettings {
   /** the limiter's sliding window (1,000 ms plus the margin) */
@@ -50,7 +51,7 @@ export class Dispatcher {
     private readonly deps: {
       lanes: SendLanes;
       numbers: NumberStore;
-      queue: Queue<SendJob>;
+      queue: Queue<SendJobData>;
       /** a connection of its own, for the wake-up subscription */
       subscriber: Redis;
       keys: Keys;
@@ -112,13 +113,22 @@ export class Dispatcher {
         return { phoneNumberId, handOff };
       }),
     );
-    const jobs = rounds.flatMap(({ phoneNumberId, handOff }) =>
-      handOff.messageIds.map((messageId) => sendJob(phoneNumberId, messageId)),
-    );
+    // one job per number and hand-off: its messages share the number's reads and one slot round trip
+    const jobs = rounds
+      .filter(({ handOff }) => handOff.messageIds.length > 0)
+      .map(({ phoneNumberId, handOff }) => ({
+        name: 'send',
+        data: {
+          type: 'send' as const,
+          messageId: handOff.messageIds[0]!,
+          phoneNumberId,
+          messageIds: handOff.messageIds,
+        },
+        opts: { jobId: `batch-${handOff.messageIds[0]}` },
+      }));
     if (jobs.length > 0) {
-      // jobId = message id: adding the same message twice is one job
       await queue.addBulk(jobs);
-      this.deps.metrics.handedOff.inc(jobs.length);
+      this.deps.metrics.handedOff.inc(jobs.reduce((sum, job) => sum + job.data.messageIds.length, 0));
     }
     const stale = rounds.flatMap(({ phoneNumberId, handOff }) =>
       handOff.stale.map((messageId) => ({ phoneNumberId, messageId })),
@@ -174,6 +184,7 @@ export class Dispatcher {
   }
 }
 
+/** A job for one message; its id is the message id, so adding it twice is one job. */
 function sendJob(phoneNumberId: string, messageId: string) {
   return {
     name: 'send',

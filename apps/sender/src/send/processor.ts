@@ -7,28 +7,35 @@ import {
 import { type MetaClient, MetaError, MetaNetworkError, MetaResponseError } from '@coexist/meta-client';
 import type { Logger } from '@coexist/runtime';
 import {
-  type BackoffState,
   type ContactStateStore,
   type MessageError,
   type MessageStore,
   type NumberRecord,
   type NumberStore,
   type OutboundMessageRecord,
+  type PairBackoff,
   recipientContact,
+  type SendAttempts,
   type SendBackoff,
   type SendJob,
   type SendLanes,
   type SendSlots,
   type SendStateReader,
+  type Slot,
   type TokenCipher,
   type TrafficLimiter,
 } from '@coexist/storage';
-import { DelayedError, type Job } from 'bullmq';
+import { DelayedError, type Job, type Queue } from 'bullmq';
 import type { SenderMetrics } from '../metrics.js';
 import { type OutcomeQueue, outcomeOf } from './outcomes.js';
 
-/** The job's data: what the dispatcher wrote, plus how many transient failures it has had. */
-export type SendJobData = SendJob & { retries?: number };
+/**
+ * A send job. The dispatcher hands a number's messages off as one job (`messageIds`, in outbox
+ * order; `messageId` is the first); a message that has to wait (its recipient, a retry, a status
+ * webhook) continues as a job of its own, whose id is the message id. `retries` counts its
+ * transient failures.
+ */
+export type SendJobData = SendJob & { messageIds?: string[]; retries?: number };
 
 export interface SendSettings {
   /** the limiter's sliding window: 1,000 ms plus the safety margin */
@@ -42,6 +49,8 @@ export interface SendSettings {
 export interface SendDependencies {
   logger: Logger;
   messages: MessageStore;
+  /** the attempt marker before each request */
+  attempts: SendAttempts;
   numbers: NumberStore;
   contacts: ContactStateStore;
   state: SendStateReader;
@@ -52,32 +61,53 @@ export interface SendDependencies {
   backoff: SendBackoff;
   cipher: TokenCipher;
   meta: MetaClient;
+  /** where messages that wait continue as jobs of their own */
+  queue: Queue<SendJobData>;
   outcomes: OutcomeQueue;
   metrics: SenderMetrics;
   settings: SendSettings;
 }
 
-/** What a job did, kept as its return value for operators (bull-board, `getJob`). */
+/** What happened to one message in this job. */
 export type SendResult =
   | 'accepted'
   | `failed:${string}`
   | 'unknown'
   | 'reconciled'
+  | 'waiting'
   | 'finished_before'
   | 'missing'
   | 'raced';
 
-/** Spreads the wake-ups of jobs parked by the same pause. */
+type WaitScope = 'window' | 'pause' | 'pair' | 'retry' | 'reconcile';
+
+/** A message that goes on later: its job is parked (or, from a batch, a job of its own is made). */
+interface Wait {
+  messageId: string;
+  ms: number;
+  scope: WaitScope;
+  retries?: number;
+}
+
+/** Per job: the waits to schedule, and one 130429 pause however many of its sends met it. */
+interface Round {
+  phoneNumberId: string;
+  retriesOf: (messageId: string) => number;
+  waits: Wait[];
+  throttle: Promise<number> | null;
+}
+
+/** Spreads the wake-ups of messages parked by the same pause. */
 const PARK_JITTER_MS = 25;
 
 export const SEND_OUTCOME_UNKNOWN = 'send_outcome_unknown';
 export const META_UNREACHABLE = 'meta_unreachable';
 
 /**
- * One send job: re-checks every rule with the current clock and state, takes the number's
- * sliding-window slot right before the HTTP call, and turns Meta's answer into the message's
- * state. Waiting never holds a worker slot: the job is parked (BullMQ delayed) until its number,
- * its recipient or its retry is due, and the worker takes other jobs meanwhile.
+ * A send job, for one message or a batch of one number's messages: re-checks every rule with the
+ * current clock and state, takes the number's sliding-window slots right before the HTTP calls,
+ * and turns each of Meta's answers into the message's state. Waiting never holds a worker slot:
+ * a message that must wait continues as a delayed BullMQ job, and the worker takes other jobs.
  */
 export class SendProcessor {
   private readonly tokens = new Map<string, string>();
@@ -88,145 +118,222 @@ export class SendProcessor {
     this.restampEveryMs = Math.max(100, deps.settings.windowMs - 250);
   }
 
-  async process(job: Job<SendJobData>, token?: string): Promise<SendResult> {
+  async process(job: Job<SendJobData>, token?: string): Promise<Partial<Record<SendResult, number>>> {
     const { messages, numbers } = this.deps;
-    const { messageId, phoneNumberId } = job.data;
-    const [message, number] = await Promise.all([messages.get(messageId), numbers.get(phoneNumberId)]);
-    if (!message) {
-      await this.deps.lanes.release(phoneNumberId, messageId);
-      return 'missing';
-    }
-    if (message.status === 'sending') return this.reconcile(job, token, message);
-    if (message.status !== 'queued') return this.finishedBefore(message);
+    const { phoneNumberId } = job.data;
+    const single = job.data.messageIds === undefined;
+    const ids = job.data.messageIds ?? [job.data.messageId];
+    const round: Round = {
+      phoneNumberId,
+      retriesOf: (id) => (single && id === job.data.messageId ? (job.data.retries ?? 0) : 0),
+      waits: [],
+      throttle: null,
+    };
 
-    if (!number) {
-      return this.refuse(message, {
-        code: 'number_not_active',
-        message: 'This number is no longer connected to Coexist, so the message was not sent.',
-      });
-    }
-
-    // The rules with the state of now, and the number's slot, in one round trip: a slot taken for
-    // a message that then may not go is given back at once (no request ever used it).
-    const body = JSON.parse(message.body) as OutboundMessage & Record<string, unknown>;
-    const now = Date.now();
-    const [verdict, backoff, slot] = await Promise.all([
-      this.deps.state.check(number, body, body, now),
-      this.deps.backoff.read(phoneNumberId, message.recipient),
-      this.deps.slots.take(phoneNumberId, messageId, limitOf(number), {
-        horizonMs: this.deps.settings.slotHorizonMs,
-      }),
+    const [records, number] = await Promise.all([
+      Promise.all(ids.map((id) => messages.get(id))),
+      numbers.get(phoneNumberId),
     ]);
-    // a slot granted ahead may be used only once it frees
-    const sendAt = Date.now() + (slot.allowed ? slot.waitMs : 0);
-    // The recipient rests after a 131056: this message waits, the number's other recipients do not.
-    const resting = backoff.pair !== null && backoff.pair.until > now;
-    if (!verdict.ok || resting) {
-      if (slot.allowed) await this.deps.slots.giveBack(phoneNumberId, slot.entry);
-      if (!verdict.ok) return this.refuse(message, verdict.refusal);
-      await this.deps.lanes.release(phoneNumberId, messageId);
-      return this.park(job, token, backoff.pair!.until - now, 'pair');
-    }
-    if (!slot.allowed) {
-      // The number's window is full (or it pauses after a 130429): wait for the slot, still handed off.
-      return this.park(job, token, slot.waitMs, slot.paused ? 'pause' : 'window');
-    }
+    const results: SendResult[] = [];
+    const queued: OutboundMessageRecord[] = [];
+    const later: Array<Promise<SendResult>> = [];
+    records.forEach((record, i) => {
+      if (!record) {
+        later.push(this.deps.lanes.release(phoneNumberId, ids[i]!).then(() => 'missing' as const));
+      } else if (record.status === 'queued') {
+        queued.push(record);
+      } else if (record.status === 'sending') {
+        later.push(this.reconcile(record, round));
+      } else {
+        later.push(this.finishedBefore(record));
+      }
+    });
+    results.push(...(await Promise.all([...later, ...(await this.sendAll(number, queued, round))])));
 
-    // The slot is ours: mark the attempt before the request leaves, so a crash from here on is
-    // reconciled through the status webhook instead of sent again.
-    const [sending] = await Promise.all([
-      messages.transition(messageId, 'sending', { expected: 'queued' }),
-      messages.countAttempt(messageId),
-    ]);
-    if (!sending.applied) {
-      await this.deps.slots.giveBack(phoneNumberId, slot.entry);
-      return 'raced';
-    }
-    const hold = sendAt - Date.now();
-    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
-    return this.send(job, token, message, number, body, backoff, slot.entry);
+    await this.schedule(job, token, single, round.waits);
+    const counts: Partial<Record<SendResult, number>> = {};
+    for (const result of results) counts[result] = (counts[result] ?? 0) + 1;
+    return counts;
   }
 
-  private async send(
-    job: Job<SendJobData>,
-    token: string | undefined,
-    message: OutboundMessageRecord,
-    number: NumberRecord,
-    body: Record<string, unknown>,
-    backoff: BackoffState,
-    entry: string,
-  ): Promise<SendResult> {
-    const { messages, metrics, slots } = this.deps;
-    const phoneNumberId = number.phoneNumberId;
-    // Meta counts the message when it arrives, at the latest when its answer comes back: the slot's
-    // entry moves to the answer (and, during a call longer than a window, keeps moving).
-    const restamp = (answeredAt?: number) =>
-      slots.restamp(phoneNumberId, entry, answeredAt).catch((error: unknown) => {
-        this.deps.logger.warn({ err: error, phoneNumberId }, 'could not re-stamp a send slot');
-      });
-    const keeper = setInterval(() => void restamp(), this.restampEveryMs);
-    const started = performance.now();
-    let answer: { ok: true; wamid: string } | { ok: false; error: unknown };
-    try {
-      const result = await this.deps.meta.sendMessage(this.tokenOf(number), phoneNumberId, body, {
-        bizOpaqueCallbackData: message.id,
-      });
-      answer = { ok: true, wamid: result.wamid };
-    } catch (error) {
-      answer = { ok: false, error };
-    } finally {
-      clearInterval(keeper);
+  /** The queued messages: rules and slots in one round trip, then the sends that may go. */
+  private async sendAll(
+    number: NumberRecord | null,
+    queued: OutboundMessageRecord[],
+    round: Round,
+  ): Promise<Array<Promise<SendResult>>> {
+    if (queued.length === 0) return [];
+    if (!number) {
+      return queued.map((message) =>
+        this.refuse(message, {
+          code: 'number_not_active',
+          message: 'This number is no longer connected to Coexist, so the message was not sent.',
+        }),
+      );
     }
-    const answeredAt = performance.now();
-    metrics.sendSeconds.observe((answeredAt - started) / 1000);
-    if (!answer.ok) {
-      await restamp(answeredAt);
-      return this.answer(job, token, message, number, backoff, answer.error);
-    }
-    const at = Date.now();
-    await Promise.all([
-      restamp(answeredAt),
-      messages.transition(message.id, 'accepted', { wamid: answer.wamid, now: at }),
+    const { phoneNumberId } = number;
+    const bodies = queued.map((m) => JSON.parse(m.body) as OutboundMessage & Record<string, unknown>);
+    const now = Date.now();
+    // A slot taken for a message that then may not go is given back at once: no request used it.
+    const [verdicts, backoff, slots] = await Promise.all([
+      this.deps.state.checkMany(
+        number,
+        bodies.map((body) => ({ message: body, rawBody: body })),
+        now,
+      ),
+      this.deps.backoff.readMany(
+        phoneNumberId,
+        queued.map((m) => m.recipient),
+      ),
+      this.deps.slots.takeMany(
+        phoneNumberId,
+        queued.map((m) => m.id),
+        limitOf(number),
+        { horizonMs: this.deps.settings.slotHorizonMs },
+      ),
     ]);
-    metrics.sends.inc({ phone_number_id: phoneNumberId, result: 'accepted' });
+    const decidedAt = Date.now();
+
+    const results: Array<Promise<SendResult>> = [];
+    const unused: string[] = [];
+    const go: Array<{
+      message: OutboundMessageRecord;
+      body: Record<string, unknown>;
+      slot: Slot;
+      pair: PairBackoff | null;
+      sendAt: number;
+    }> = [];
+    queued.forEach((message, i) => {
+      const verdict = verdicts[i]!;
+      const slot = slots[i]!;
+      const pair = backoff.pairs[i] ?? null;
+      if (!verdict.ok) {
+        if (slot.allowed) unused.push(slot.entry);
+        results.push(this.refuse(message, verdict.refusal));
+      } else if (pair && pair.until > now) {
+        // the recipient rests after a 131056: this message waits, the number's others do not
+        if (slot.allowed) unused.push(slot.entry);
+        results.push(
+          this.deps.lanes
+            .release(phoneNumberId, message.id)
+            .then(() => this.wait(round, message.id, pair.until - now, 'pair')),
+        );
+      } else if (!slot.allowed) {
+        // the window is full (or the number pauses after a 130429): wait for the slot, still handed off
+        results.push(
+          Promise.resolve(this.wait(round, message.id, slot.waitMs, slot.paused ? 'pause' : 'window')),
+        );
+      } else {
+        go.push({ message, body: bodies[i]!, slot, pair, sendAt: decidedAt + slot.waitMs });
+      }
+    });
+    if (unused.length > 0) await this.deps.slots.giveBack(phoneNumberId, ...unused);
+    if (go.length === 0) return results;
+
+    // Meta counts a message when it arrives, at the latest when its answer comes back: each slot's
+    // entry moves to its answer; while calls are out, every entry keeps moving with the clock.
+    const answeredAt = new Map<string, number>();
+    const keeper = setInterval(() => {
+      const out = go.filter((g) => !answeredAt.has(g.slot.entry)).map((g) => ({ entry: g.slot.entry }));
+      void this.deps.slots.restampMany(phoneNumberId, out).catch(() => {});
+    }, this.restampEveryMs);
+    const outcomes = await Promise.all(
+      go.map(async (g) => {
+        const hold = g.sendAt - Date.now();
+        if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
+        // The attempt is marked right before its request leaves, so a crash from here on is
+        // reconciled through the status webhook instead of sent again.
+        if (!(await this.deps.attempts.begin(g.message.id, g.message.attempts + 1))) {
+          answeredAt.set(g.slot.entry, performance.now());
+          await this.deps.slots.giveBack(phoneNumberId, g.slot.entry);
+          return { g, raced: true as const };
+        }
+        const started = performance.now();
+        try {
+          const result = await this.deps.meta.sendMessage(this.tokenOf(number), phoneNumberId, g.body, {
+            bizOpaqueCallbackData: g.message.id,
+          });
+          return { g, ok: true as const, wamid: result.wamid };
+        } catch (error) {
+          return { g, ok: false as const, error };
+        } finally {
+          const at = performance.now();
+          answeredAt.set(g.slot.entry, at);
+          this.deps.metrics.sendSeconds.observe((at - started) / 1000);
+        }
+      }),
+    );
+    clearInterval(keeper);
+    const sent = outcomes.filter((o) => !('raced' in o));
+    await this.deps.slots
+      .restampMany(
+        phoneNumberId,
+        sent.map(({ g }) => ({ entry: g.slot.entry, answeredAt: answeredAt.get(g.slot.entry) })),
+      )
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, phoneNumberId }, 'could not re-stamp send slots'),
+      );
+
+    for (const outcome of outcomes) {
+      if ('raced' in outcome) results.push(Promise.resolve('raced' as const));
+      else
+        results.push(
+          outcome.ok
+            ? this.accepted(outcome.g.message, outcome.wamid, outcome.g.pair, backoff.throttleStrikes)
+            : this.refused(outcome.g.message, outcome.g.pair, outcome.error, round),
+        );
+    }
+    return results;
+  }
+
+  private async accepted(
+    message: OutboundMessageRecord,
+    wamid: string,
+    pair: PairBackoff | null,
+    throttleStrikes: number,
+  ): Promise<SendResult> {
+    const at = Date.now();
+    await this.deps.messages.transition(message.id, 'accepted', { wamid, now: at });
+    this.deps.metrics.sends.inc({ phone_number_id: message.phoneNumberId, result: 'accepted' });
     await Promise.all([
-      this.deps.outcomes.add(outcomeOf(message, { status: 'accepted', wamid: answer.wamid, at })),
-      backoff.pair ? this.deps.backoff.pairCleared(phoneNumberId, message.recipient) : null,
-      backoff.throttleStrikes > 0 ? this.deps.backoff.throttleCleared(phoneNumberId) : null,
+      this.deps.outcomes.add(outcomeOf(message, { status: 'accepted', wamid, at })),
+      pair ? this.deps.backoff.pairCleared(message.phoneNumberId, message.recipient) : null,
+      throttleStrikes > 0 ? this.deps.backoff.throttleCleared(message.phoneNumberId) : null,
     ]);
     return 'accepted';
   }
 
   /** Meta said no, or did not answer. */
-  private async answer(
-    job: Job<SendJobData>,
-    token: string | undefined,
+  private async refused(
     message: OutboundMessageRecord,
-    number: NumberRecord,
-    backoff: BackoffState,
+    pair: PairBackoff | null,
     error: unknown,
+    round: Round,
   ): Promise<SendResult> {
     const { metrics, logger } = this.deps;
-    const phoneNumberId = number.phoneNumberId;
+    const phoneNumberId = message.phoneNumberId;
 
     if (error instanceof MetaError) {
       metrics.metaErrors.inc({ code: String(error.code) });
       if (error.code === 130429) {
-        // The number is over Meta's throughput (inbound we have not seen, another sender…):
-        // it pauses, longer with each 130429 in a row; the message waits and is not dropped.
-        const { strikes, pauseMs } = await this.deps.backoff.throttled(phoneNumberId);
-        await this.deps.limiter.pause(phoneNumberId, pauseMs);
+        // The number is over Meta's throughput (inbound we have not seen, another sender…): it
+        // pauses, longer with each 130429 in a row (one per job); the message waits, never dropped.
+        round.throttle ??= this.deps.backoff.throttled(phoneNumberId).then(async ({ strikes, pauseMs }) => {
+          await this.deps.limiter.pause(phoneNumberId, pauseMs);
+          logger.warn({ phoneNumberId, strikes, pauseMs }, 'Meta throttled the number (130429): pausing it');
+          return pauseMs;
+        });
+        const pauseMs = await round.throttle;
         await this.backToQueue(message.id);
-        logger.warn({ phoneNumberId, strikes, pauseMs }, 'Meta throttled the number (130429): pausing it');
-        return this.park(job, token, pauseMs + Math.random() * PARK_JITTER_MS, 'pause');
+        return this.wait(round, message.id, pauseMs + Math.random() * PARK_JITTER_MS, 'pause');
       }
       if (error.code === 131056) {
-        const rest = await this.deps.backoff.pairRefused(phoneNumberId, message.recipient, backoff.pair);
+        const rest = await this.deps.backoff.pairRefused(phoneNumberId, message.recipient, pair);
         await this.backToQueue(message.id);
-        return this.park(job, token, Math.max(0, rest.until - Date.now()), 'pair');
+        return this.wait(round, message.id, Math.max(0, rest.until - Date.now()), 'pair');
       }
       if (error.retry.retryable) {
-        return this.retry(job, token, message, error.retry.backoffMs, {
+        return this.retry(message, round, error.retry.backoffMs, {
           code: String(error.code),
           message: error.message,
           source: 'meta',
@@ -247,7 +354,7 @@ export class SendProcessor {
 
     if (error instanceof MetaNetworkError && !error.maybeDelivered) {
       metrics.metaErrors.inc({ code: 'network' });
-      return this.retry(job, token, message, error.retry.retryable ? error.retry.backoffMs : () => 1000, {
+      return this.retry(message, round, error.retry.retryable ? error.retry.backoffMs : () => 1000, {
         code: META_UNREACHABLE,
         message: `Meta could not be reached: ${error.reason}.`,
         source: 'coexist',
@@ -262,26 +369,25 @@ export class SendProcessor {
         { err: error, messageId: message.id, phoneNumberId },
         'no clear answer from Meta: reconciling through the status webhook',
       );
-      return this.park(job, token, this.deps.settings.reconcileGraceMs, 'reconcile');
+      return this.wait(round, message.id, this.deps.settings.reconcileGraceMs, 'reconcile');
     }
-    // A bug or a store outage after the attempt was marked: BullMQ retries the job, which then
-    // finds the message in `sending` and reconciles it.
-    throw error;
+    // A bug or a store outage after the attempt was marked: the message stays in `sending`, and
+    // the reconcile path takes it (never a second request).
+    logger.error({ err: error, messageId: message.id, phoneNumberId }, 'send failed unexpectedly');
+    return this.wait(round, message.id, this.deps.settings.reconcileGraceMs, 'reconcile');
   }
 
   /** A transient failure before Meta took the message: try again after a jittered back-off. */
   private async retry(
-    job: Job<SendJobData>,
-    token: string | undefined,
     message: OutboundMessageRecord,
+    round: Round,
     backoffMs: (attempt: number) => number,
     reason: MessageError,
   ): Promise<SendResult> {
-    const retries = (job.data.retries ?? 0) + 1;
+    const retries = round.retriesOf(message.id) + 1;
     if (retries > this.deps.settings.maxRetries) return this.fail(message, reason, 'sending');
     await this.backToQueue(message.id);
-    await job.updateData({ ...job.data, retries });
-    return this.park(job, token, backoffMs(retries - 1), 'retry');
+    return this.wait(round, message.id, backoffMs(retries - 1), 'retry', retries);
   }
 
   /**
@@ -290,15 +396,10 @@ export class SendProcessor {
    * `biz_opaque_callback_data`) moves it on; if none came within the grace period, it is reported
    * `send_outcome_unknown`.
    */
-  private async reconcile(
-    job: Job<SendJobData>,
-    token: string | undefined,
-    message: OutboundMessageRecord,
-  ): Promise<SendResult> {
+  private async reconcile(message: OutboundMessageRecord, round: Round): Promise<SendResult> {
     await this.deps.lanes.taken(message.phoneNumberId, message.id);
-    const deadline = message.updatedAt + this.deps.settings.reconcileGraceMs;
-    const wait = deadline - Date.now();
-    if (wait > 0) return this.park(job, token, wait, 'reconcile');
+    const wait = message.updatedAt + this.deps.settings.reconcileGraceMs - Date.now();
+    if (wait > 0) return this.wait(round, message.id, wait, 'reconcile');
     const result = await this.fail(
       message,
       {
@@ -364,17 +465,43 @@ export class SendProcessor {
     await this.deps.messages.transition(messageId, 'queued', { expected: 'sending' });
   }
 
-  /** Back to BullMQ's delayed set until `waitMs` from now; the worker slot is free at once. */
-  private async park(
-    job: Job<SendJobData>,
-    token: string | undefined,
-    waitMs: number,
-    scope: 'window' | 'pause' | 'pair' | 'retry' | 'reconcile',
-  ): Promise<never> {
+  private wait(round: Round, messageId: string, ms: number, scope: WaitScope, retries?: number): SendResult {
     this.deps.metrics.limiterWaits.inc({ scope });
-    this.deps.metrics.limiterWaitSeconds.observe({ scope }, waitMs / 1000);
-    await job.moveToDelayed(Date.now() + Math.max(1, Math.ceil(waitMs)), token);
-    throw new DelayedError();
+    this.deps.metrics.limiterWaitSeconds.observe({ scope }, ms / 1000);
+    round.waits.push({
+      messageId,
+      ms: Math.max(1, Math.ceil(ms)),
+      scope,
+      retries: retries ?? round.retriesOf(messageId),
+    });
+    return 'waiting';
+  }
+
+  /**
+   * The messages that wait go on as delayed jobs of their own (id = message id). A job for one
+   * message is itself moved back to the delayed set: the worker slot is free at once.
+   */
+  private async schedule(job: Job<SendJobData>, token: string | undefined, single: boolean, waits: Wait[]) {
+    if (waits.length === 0) return;
+    if (single) {
+      const [own] = waits;
+      if ((own!.retries ?? 0) !== (job.data.retries ?? 0))
+        await job.updateData({ ...job.data, retries: own!.retries });
+      await job.moveToDelayed(Date.now() + own!.ms, token);
+      throw new DelayedError();
+    }
+    await this.deps.queue.addBulk(
+      waits.map((w) => ({
+        name: 'send',
+        data: {
+          type: 'send' as const,
+          messageId: w.messageId,
+          phoneNumberId: job.data.phoneNumberId,
+          retries: w.retries ?? 0,
+        },
+        opts: { jobId: w.messageId, delay: w.ms },
+      })),
+    );
   }
 
   private tokenOf(number: NumberRecord): string {

@@ -41,11 +41,23 @@ export class SendBackoff {
 
   /** Both in one round trip (same slot). */
   async read(phoneNumberId: string, recipient: string): Promise<BackoffState> {
-    const [pair, throttle] = await this.redis.mget(
-      this.keys.numberPairBackoff(phoneNumberId, recipient),
+    const { pairs, throttleStrikes } = await this.readMany(phoneNumberId, [recipient]);
+    return { pair: pairs[0] ?? null, throttleStrikes };
+  }
+
+  /** The pair rests of several recipients of one number, and its 130429 strikes, in one MGET. */
+  async readMany(
+    phoneNumberId: string,
+    recipients: readonly string[],
+  ): Promise<{ pairs: Array<PairBackoff | null>; throttleStrikes: number }> {
+    const values = await this.redis.mget(
       this.keys.numberThrottleStrikes(phoneNumberId),
+      ...recipients.map((r) => this.keys.numberPairBackoff(phoneNumberId, r)),
     );
-    return { pair: parsePair(pair ?? null), throttleStrikes: Number(throttle ?? 0) || 0 };
+    return {
+      throttleStrikes: Number(values[0] ?? 0) || 0,
+      pairs: values.slice(1).map((v) => parsePair(v ?? null)),
+    };
   }
 
   /** Meta answered `131056`: the pair rests 4^X s; returns the rest. */

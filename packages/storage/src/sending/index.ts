@@ -1,3 +1,4 @@
+export * from './attempts.js';
 export * from './backoff.js';
 export * from './idempotency.js';
 export * from './lanes.js';

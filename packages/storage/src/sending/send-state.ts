@@ -7,10 +7,11 @@ import {
   type SendPermission,
   type SendRefusalCode,
   type TemplateDefinition,
+  windowFrom,
 } from '@coexist/core';
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis.js';
-import { type ContactIds, ContactStateStore } from '../stores/contact-state.js';
+import type { ContactIds } from '../stores/contact-state.js';
 import type { NumberRecord } from '../stores/numbers.js';
 import { TemplateStore } from '../stores/templates.js';
 
@@ -50,14 +51,12 @@ function parseStoredTemplate(raw: string): TemplateDefinition | null {
  * that arrived while the message waited stops it.
  */
 export class SendStateReader {
-  private readonly contacts: ContactStateStore;
   private readonly templates: TemplateStore;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {
-    this.contacts = new ContactStateStore(redis, keys);
     this.templates = new TemplateStore(redis, keys);
   }
 
@@ -71,22 +70,64 @@ export class SendStateReader {
     rawBody: unknown,
     now = Date.now(),
   ): Promise<RuleResult<SendPermission, SendRefusalCode>> {
-    const contact = recipientContact(message.to);
-    const [window, optOut, templates] = await Promise.all([
-      this.contacts.window(number.phoneNumberId, contact, now),
-      this.contacts.optedOut(number.phoneNumberId, contact),
-      message.type === 'template'
-        ? this.templatesFor(number.wabaId, message.template.name, message.template.language.code)
-        : Promise.resolve([]),
+    const [verdict] = await this.checkMany(number, [{ message, rawBody }], now);
+    return verdict!;
+  }
+
+  /**
+   * The same for several messages of one number (the sender's batches): the service windows and
+   * opt-outs of all their recipients in two reads, each template once.
+   */
+  async checkMany(
+    number: Pick<NumberRecord, 'phoneNumberId' | 'status' | 'timezone' | 'wabaId'>,
+    items: ReadonlyArray<{ message: OutboundMessage; rawBody: unknown }>,
+    now = Date.now(),
+  ): Promise<Array<RuleResult<SendPermission, SendRefusalCode>>> {
+    if (items.length === 0) return [];
+    // ContactStateStore's fields: `wa:<phone digits>` and `u:<business-scoped user id>`
+    const fieldsOf = items.map(({ message }) => {
+      const contact = recipientContact(message.to);
+      return contact.waId ? [`wa:${contact.waId}`] : [`u:${contact.userId}`];
+    });
+    const fields = fieldsOf.flat();
+    const wanted = new Map<string, { name: string; language: string }>();
+    for (const { message } of items) {
+      if (message.type === 'template') {
+        const { name, language } = message.template;
+        wanted.set(`${name}:${language.code}`, { name, language: language.code });
+      }
+    }
+    const [windows, optOuts, templateLists] = await Promise.all([
+      this.redis.hmget(this.keys.numberWindows(number.phoneNumberId), ...fields),
+      this.redis.hmget(this.keys.numberOptOuts(number.phoneNumberId), ...fields),
+      Promise.all(
+        [...wanted].map(
+          async ([key, t]) => [key, await this.templatesFor(number.wabaId, t.name, t.language)] as const,
+        ),
+      ),
     ]);
-    return checkSendRules({
-      number: { phoneNumberId: number.phoneNumberId, status: number.status, timezone: number.timezone },
-      rawBody,
-      message,
-      window,
-      optedOutOfMarketing: optOut !== null,
-      templates,
-      now,
+    const templates = new Map(templateLists);
+    let offset = 0;
+    return items.map(({ message, rawBody }, i) => {
+      const count = fieldsOf[i]!.length;
+      const times = windows
+        .slice(offset, offset + count)
+        .filter((v): v is string => v !== null)
+        .map(Number);
+      const optedOut = optOuts.slice(offset, offset + count).some((v) => v !== null);
+      offset += count;
+      return checkSendRules({
+        number: { phoneNumberId: number.phoneNumberId, status: number.status, timezone: number.timezone },
+        rawBody,
+        message,
+        window: windowFrom(times.length > 0 ? Math.max(...times) : null, now),
+        optedOutOfMarketing: optedOut,
+        templates:
+          message.type === 'template'
+            ? (templates.get(`${message.template.name}:${message.template.language.code}`) ?? [])
+            : [],
+        now,
+      });
     });
   }
 

@@ -161,3 +161,33 @@ describe('SendStateReader', () => {
     expect(result.ok || result.refusal.code).toBe('number_not_active');
   });
 });
+
+describe('SendAttempts', () => {
+  it('marks the attempt and moves queued → sending once, in one call', async () => {
+    const { MessageStore } = await import('../stores/messages.js');
+    const { SendAttempts } = await import('./attempts.js');
+    const messages = new MessageStore(redis, keys);
+    const attempts = new SendAttempts(redis, keys);
+    const id = MessageStore.newId();
+    await messages.create({
+      id,
+      accountId: 'acc',
+      phoneNumberId: '1',
+      to: '+1555',
+      recipient: '1555',
+      type: 'text',
+      templateName: null,
+      templateLanguage: null,
+      templateCategory: null,
+      body: '{}',
+      createdAt: 1,
+    });
+    expect(await attempts.begin(id, 1, 10)).toBe(true);
+    expect(await attempts.begin(id, 1, 11)).toBe(false);
+    const message = await messages.get(id);
+    expect(message).toMatchObject({ status: 'sending', attempts: 1, updatedAt: 10 });
+    await messages.transition(id, 'queued', { expected: 'sending' });
+    expect(await attempts.begin(id, 2)).toBe(true);
+    expect((await messages.get(id))?.attempts).toBe(2);
+  });
+});

@@ -34,6 +34,23 @@ describe('SendSlots', () => {
     expect(Math.abs(refused.usableAt - (first.at + 1000))).toBeLessThan(1);
   });
 
+  it('takes many slots in one call: the free ones now, the next ones ahead, the rest refused', async () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `b${i}`);
+    const now = await slotsA.takeMany(number, ids);
+    expect(now.filter((s) => s.allowed)).toHaveLength(20);
+    expect(now.slice(20).every((s) => !s.allowed && s.waitMs > 900)).toBe(true);
+    const later = await slotsB.takeMany(number, ['c0', 'c1'], 20, { horizonMs: 2000 });
+    expect(later.every((s) => s.allowed)).toBe(true);
+    expect(later[0]!.usableAt).toBeGreaterThan(now[0]!.at + 1000);
+    expect(later[1]!.usableAt).toBeGreaterThanOrEqual(later[0]!.usableAt);
+    await slotsA.restampMany(number, [
+      { entry: now[0]!.entry, answeredAt: performance.now() },
+      { entry: now[1]!.entry },
+    ]);
+    await slotsA.giveBack(number, now[2]!.entry, now[3]!.entry);
+    expect(await redisA.zcard(keys.numberTraffic(number))).toBe(20);
+  });
+
   it('moves a message from the hand-off set into the window when it takes its slot', async () => {
     await redisA.zadd(keys.numberHandoff(number), 1, 'msg_a', 1, 'msg_b');
     await slotsA.take(number, 'msg_a');

@@ -12,13 +12,12 @@ type SlotCommand = (
   traffic: string,
   pause: string,
   handoff: string,
+  mode: Mode,
   limit: number,
   windowUs: number,
-  mode: Mode,
-  entry: string,
-  messageId: string,
   horizonUs: number,
-) => Promise<[number, number, number, number, number]>;
+  ...items: Array<string | number>
+) => Promise<number[]>;
 
 export interface Slot {
   allowed: boolean;
@@ -31,7 +30,7 @@ export interface Slot {
   paused: boolean;
   /** entries in the window after this call */
   inWindow: number;
-  /** the entry's name in the window, for `restamp` */
+  /** the entry's name in the window, for `restamp` and `giveBack` */
   entry: string;
   /** Redis's clock when it decided, ms since the epoch */
   at: number;
@@ -41,8 +40,9 @@ export interface Slot {
 
 /**
  * Slots in a number's sliding window for sends, on the limiter's log (so inbound messages
- * recorded by ingest and the 130429 pause count): `take` right before the HTTP call, `restamp`
- * when Meta answers (see slot.lua for why that makes the cap exact at Meta's end).
+ * recorded by ingest and the 130429 pause count): `take` right before the HTTP calls, `restamp`
+ * when Meta answers (see slot.lua for why that makes the cap exact at Meta's end). Every
+ * operation takes any number of messages of one number in one round trip.
  */
 export class SendSlots {
   private readonly command: SlotCommand;
@@ -54,9 +54,9 @@ export class SendSlots {
     options: { windowMs?: number } = {},
   ) {
     this.windowUs = Math.round((options.windowMs ?? THROUGHPUT_WINDOW_MS) * 1000);
-    if (!('coexistSendSlot' in redis))
-      redis.defineCommand('coexistSendSlot', { numberOfKeys: 3, lua: SCRIPT });
-    this.command = (redis as unknown as { coexistSendSlot: SlotCommand }).coexistSendSlot.bind(redis);
+    if (!('coexistSendSlots' in redis))
+      redis.defineCommand('coexistSendSlots', { numberOfKeys: 3, lua: SCRIPT });
+    this.command = (redis as unknown as { coexistSendSlots: SlotCommand }).coexistSendSlots.bind(redis);
   }
 
   async take(
@@ -65,24 +65,40 @@ export class SendSlots {
     limit: number = COEXISTENCE_MESSAGES_PER_SECOND,
     options: { horizonMs?: number } = {},
   ): Promise<Slot> {
-    const entry = `${messageId}:${randomBytes(4).toString('hex')}`;
-    const [allowed, waitUs, inWindow, atUs, paused] = await this.run(
+    const [slot] = await this.takeMany(phoneNumberId, [messageId], limit, options);
+    return slot!;
+  }
+
+  /** One slot per message, in order: each is granted, granted ahead, or refused with its wait. */
+  async takeMany(
+    phoneNumberId: string,
+    messageIds: readonly string[],
+    limit: number = COEXISTENCE_MESSAGES_PER_SECOND,
+    options: { horizonMs?: number } = {},
+  ): Promise<Slot[]> {
+    if (messageIds.length === 0) return [];
+    const entries = messageIds.map((id) => `${id}:${randomBytes(4).toString('hex')}`);
+    const reply = await this.run(
       phoneNumberId,
-      limit,
       'take',
-      entry,
-      messageId,
+      limit,
       Math.round((options.horizonMs ?? 0) * 1000),
+      entries.flatMap((entry, i) => [entry, messageIds[i]!]),
     );
-    return {
-      allowed: allowed === 1,
-      waitMs: Math.ceil(waitUs / 1000),
-      paused: paused === 1,
-      inWindow,
-      entry,
-      at: atUs / 1000,
-      usableAt: (atUs + waitUs) / 1000,
-    };
+    const [atUs, inWindow, paused] = reply as [number, number, number];
+    return entries.map((entry, i) => {
+      const allowed = reply[3 + 2 * i] === 1;
+      const waitUs = reply[4 + 2 * i]!;
+      return {
+        allowed,
+        waitMs: Math.ceil(waitUs / 1000),
+        paused: paused === 1,
+        inWindow,
+        entry,
+        at: atUs / 1000,
+        usableAt: (atUs + waitUs) / 1000,
+      };
+    });
   }
 
   /**
@@ -91,33 +107,55 @@ export class SendSlots {
    * script runs, which can only be later than the answer, so the entry never moves too early.
    */
   async restamp(phoneNumberId: string, entry: string, answeredAt?: number): Promise<void> {
-    const sinceUs = answeredAt === undefined ? 0 : Math.floor((performance.now() - answeredAt) * 1000);
-    await this.run(phoneNumberId, 0, 'restamp', entry, '', Math.max(0, sinceUs));
+    await this.restampMany(phoneNumberId, [{ entry, answeredAt }]);
   }
 
-  /** The slot was taken but no request will use it: it is free again at once. */
-  async giveBack(phoneNumberId: string, entry: string): Promise<void> {
-    await this.run(phoneNumberId, 0, 'give_back', entry, '', 0);
+  async restampMany(
+    phoneNumberId: string,
+    items: ReadonlyArray<{ entry: string; answeredAt?: number | undefined }>,
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const now = performance.now();
+    await this.run(
+      phoneNumberId,
+      'restamp',
+      0,
+      0,
+      items.flatMap(({ entry, answeredAt }) => [
+        entry,
+        answeredAt === undefined ? 0 : Math.max(0, Math.floor((now - answeredAt) * 1000)),
+      ]),
+    );
+  }
+
+  /** Slots taken but never used by a request: free again at once. */
+  async giveBack(phoneNumberId: string, ...entries: string[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.run(
+      phoneNumberId,
+      'give_back',
+      0,
+      0,
+      entries.flatMap((entry) => [entry, 0]),
+    );
   }
 
   private run(
     phoneNumberId: string,
-    limit: number,
     mode: Mode,
-    entry: string,
-    messageId: string,
+    limit: number,
     horizonUs: number,
+    items: Array<string | number>,
   ) {
     return this.command(
       this.keys.numberTraffic(phoneNumberId),
       this.keys.numberPause(phoneNumberId),
       this.keys.numberHandoff(phoneNumberId),
+      mode,
       limit,
       this.windowUs,
-      mode,
-      entry,
-      messageId,
       horizonUs,
+      ...items,
     );
   }
 }
