@@ -10,7 +10,7 @@ export const senderEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only')
     .default('coexist'),
-  /** send jobs one process works on at once (each is mostly waiting for Meta) */
+  /** send jobs one process works on at once (a job is one number's hand-off, up to 20 messages) */
   SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(100),
   /**
    * Added to the 1,000 ms sliding window our limiter enforces. Each slot is re-stamped when Meta
@@ -24,6 +24,8 @@ export const senderEnvSchema = z.object({
    * before the HTTP call overlaps the wait instead of following it.
    */
   SENDER_LOOKAHEAD_MS: z.coerce.number().int().min(0).max(200).default(15),
+  /** Graph API requests out at once per process (and keep-alive connections to it) */
+  SENDER_HTTP_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(256),
   /** numbers a dispatcher claims per round */
   SENDER_DISPATCH_BATCH: z.coerce.number().int().min(1).max(5000).default(250),
   /**

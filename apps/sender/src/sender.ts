@@ -108,7 +108,7 @@ export async function startSender(options: SenderOptions): Promise<RunningSender
     graphUrl: meta.graphUrl,
     apiVersion: meta.apiVersion,
     timeoutMs: env.META_TIMEOUT_MS,
-    connections: Math.max(16, env.SENDER_CONCURRENCY),
+    connections: env.SENDER_HTTP_CONCURRENCY,
   });
   const lanes = new SendLanes(redis, keys);
   const numbers = new NumberStore(redis, keys);
@@ -134,6 +134,7 @@ export async function startSender(options: SenderOptions): Promise<RunningSender
       slotHorizonMs: 2 * env.SENDER_LOOKAHEAD_MS,
       reconcileGraceMs: env.SENDER_RECONCILE_GRACE_MS,
       maxRetries: env.SENDER_MAX_RETRIES,
+      httpConcurrency: env.SENDER_HTTP_CONCURRENCY,
     },
   });
   const worker = createWorker(

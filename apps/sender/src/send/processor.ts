@@ -44,6 +44,8 @@ export interface SendSettings {
   slotHorizonMs: number;
   reconcileGraceMs: number;
   maxRetries: number;
+  /** Graph API requests out at once per process */
+  httpConcurrency: number;
 }
 
 export interface SendDependencies {
@@ -111,11 +113,14 @@ export const META_UNREACHABLE = 'meta_unreachable';
  */
 export class SendProcessor {
   private readonly tokens = new Map<string, string>();
+  /** requests out at once in this process (a local gate only: the per-number cap lives in Redis) */
+  private readonly http: Gate;
   /** a call still out after this long has its slot re-stamped, so its entry never ages out meanwhile */
   private readonly restampEveryMs: number;
 
   constructor(private readonly deps: SendDependencies) {
     this.restampEveryMs = Math.max(100, deps.settings.windowMs - 250);
+    this.http = new Gate(deps.settings.httpConcurrency);
   }
 
   async process(job: Job<SendJobData>, token?: string): Promise<Partial<Record<SendResult, number>>> {
@@ -241,26 +246,30 @@ export class SendProcessor {
       go.map(async (g) => {
         const hold = g.sendAt - Date.now();
         if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
-        // The attempt is marked right before its request leaves, so a crash from here on is
-        // reconciled through the status webhook instead of sent again.
-        if (!(await this.deps.attempts.begin(g.message.id, g.message.attempts + 1))) {
-          answeredAt.set(g.slot.entry, performance.now());
-          await this.deps.slots.giveBack(phoneNumberId, g.slot.entry);
-          return { g, raced: true as const };
-        }
-        const started = performance.now();
-        try {
-          const result = await this.deps.meta.sendMessage(this.tokenOf(number), phoneNumberId, g.body, {
-            bizOpaqueCallbackData: g.message.id,
-          });
-          return { g, ok: true as const, wamid: result.wamid };
-        } catch (error) {
-          return { g, ok: false as const, error };
-        } finally {
-          const at = performance.now();
-          answeredAt.set(g.slot.entry, at);
-          this.deps.metrics.sendSeconds.observe((at - started) / 1000);
-        }
+        // Only as many requests are out at once as there are connections: a request that would
+        // wait for a socket waits here instead, before its attempt is marked.
+        return this.http.run(async () => {
+          // The attempt is marked right before its request leaves, so a crash from here on is
+          // reconciled through the status webhook instead of sent again.
+          if (!(await this.deps.attempts.begin(g.message.id, g.message.attempts + 1))) {
+            answeredAt.set(g.slot.entry, performance.now());
+            await this.deps.slots.giveBack(phoneNumberId, g.slot.entry);
+            return { g, raced: true as const };
+          }
+          const started = performance.now();
+          try {
+            const result = await this.deps.meta.sendMessage(this.tokenOf(number), phoneNumberId, g.body, {
+              bizOpaqueCallbackData: g.message.id,
+            });
+            return { g, ok: true as const, wamid: result.wamid };
+          } catch (error) {
+            return { g, ok: false as const, error };
+          } finally {
+            const at = performance.now();
+            answeredAt.set(g.slot.entry, at);
+            this.deps.metrics.sendSeconds.observe((at - started) / 1000);
+          }
+        });
       }),
     );
     clearInterval(keeper);
@@ -512,6 +521,30 @@ export class SendProcessor {
       this.tokens.set(number.sealedToken, token);
     }
     return token;
+  }
+}
+
+/**
+ * At most `limit` tasks at once, the others waiting in order. (Bottleneck does this too, but its
+ * queue costs more CPU than a send at thousands of tasks; this is all that is needed here.)
+ */
+class Gate {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      // the slot passes straight to the next task, or is freed
+      if (next) next();
+      else this.active--;
+    }
   }
 }
 
