@@ -11,7 +11,14 @@ let w: World;
 beforeAll(async () => {
   w = await startWorld();
 });
-afterEach(() => w.stopSenders());
+const children = new Set<ChildProcess>();
+afterEach(async () => {
+  // a test that failed half-way must not leave a sender process behind
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+  await w.stopSenders();
+});
 afterAll(() => w.close());
 
 const recipient = (i: number) => `+1650333${String(i).padStart(4, '0')}`;
@@ -189,11 +196,13 @@ describe('shutdown and repair', () => {
 function spawnSender(world: World, env: Record<string, string>): ChildProcess {
   const run = fileURLToPath(new URL('./child/run.mjs', import.meta.url));
   const entry = fileURLToPath(new URL('./child/sender.ts', import.meta.url));
-  return spawn(process.execPath, [run, entry], {
+  const child = spawn(process.execPath, [run, entry], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, ...world.senderEnv, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.add(child);
+  return child;
 }
 
 function ready(child: ChildProcess): Promise<void> {
