@@ -107,17 +107,18 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
   const metrics = createMetrics();
   const writer = new WarehouseWriter(warehouse, redis, context.keys, metrics, logger, options.writer);
   const bindings = new BindingService(context);
+  const runWorkers = options.workers ?? env.API_WORKERS;
   const refresher = new AnalyticsRefresher(
     warehouse,
     redis,
     context.keys,
     logger,
     async (id) => (await context.numbers.get(id))?.timezone ?? 'UTC',
+    (work) => writer.exclusive(work),
     options.refresher,
   );
   const processor = new IngestProcessor(context, writer, bindings, metrics, refresher);
 
-  const runWorkers = options.workers ?? env.API_WORKERS;
   const workers = !runWorkers
     ? []
     : [

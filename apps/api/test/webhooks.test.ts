@@ -282,6 +282,66 @@ describe('POST /webhooks/meta: ingest', () => {
     expect(await messageCount('wamid.G1')).toBe(0);
   });
 
+  it('counts a media message once when its follow-up arrives before the chunk with its placeholder', async () => {
+    const id = '106540352240004';
+    await t.bindNumber(accountId, { phoneNumberId: id, displayPhoneNumber: '15550000004' });
+    const meta = { display_phone_number: '15550000004', phone_number_id: id };
+    const followUp = envelope('history', {
+      messaging_product: 'whatsapp',
+      metadata: meta,
+      messages: [
+        {
+          from: '16505550009',
+          id: 'wamid.MEDIA1',
+          timestamp: '1739230955',
+          type: 'image',
+          image: { id: '1234', mime_type: 'image/jpeg', sha256: 'x', caption: 'the menu' },
+        },
+      ],
+    });
+    const chunk = envelope('history', {
+      messaging_product: 'whatsapp',
+      metadata: meta,
+      history: [
+        {
+          metadata: { phase: 0, chunk_order: 1, progress: 100 },
+          threads: [
+            {
+              id: '16505550009',
+              messages: [
+                {
+                  from: '16505550009',
+                  id: 'wamid.MEDIA1',
+                  timestamp: '1739230955',
+                  type: 'media_placeholder',
+                  history_context: { status: 'READ' },
+                },
+                {
+                  from: '16505550009',
+                  id: 'wamid.TEXT1',
+                  timestamp: '1739230956',
+                  type: 'text',
+                  text: { body: 'hi' },
+                  history_context: { status: 'READ' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    await t.postWebhook(followUp);
+    await t.drain();
+    await t.postWebhook(chunk);
+    await t.drain();
+    const view = await t.call(apiKey, 'GET', `/v1/numbers/${id}`);
+    expect(view.body.counts.messages.history).toBe(2);
+    const [media] = await rows<{ n: string; type: string }>(
+      `SELECT countIf(is_upgrade = 0) AS n, argMax(type, version) AS type FROM {db}.messages WHERE wamid = 'wamid.MEDIA1'`,
+    );
+    expect(media).toEqual({ n: '1', type: 'image' });
+  });
+
   it('marks history declined on 2593109', async () => {
     const id = '106540352240003';
     await t.bindNumber(accountId, { phoneNumberId: id, displayPhoneNumber: '15550000003' });

@@ -63,6 +63,37 @@ const BUILD_CONTACT_DAYS = `
   WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0
   GROUP BY day, contact_key`;
 
+/** The number's messages against what the materialized view counted for it. */
+const COUNT_TOTALS = `
+  SELECT
+    (SELECT count() FROM {db}.messages
+      WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0) AS stored,
+    (SELECT sum(messages) FROM {db}.messages_15m
+      WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}) AS counted`;
+
+/**
+ * Corrects messages_15m for one number by adding, per bucket, the difference between the
+ * messages stored and those counted. A view can miss an insert when the process dies between the
+ * table's part and the view's; the sums are signed so a correction works either way, and the
+ * contacts' uniq states are merged again, which never double counts.
+ */
+const REPAIR_COUNTS = `
+  INSERT INTO {db}.messages_15m
+  SELECT {account_id:String}, {phone_number_id:String}, bucket, direction, source,
+         sum(n), sum(media), uniqStateIf(contact_key, stored = 1)
+  FROM (
+    SELECT toStartOfFifteenMinutes(ts) AS bucket, direction, source, toInt64(1) AS n, toInt64(has_media) AS media,
+           contact_key, 1 AS stored
+    FROM {db}.messages
+    WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0
+    UNION ALL
+    SELECT bucket, direction, source, -messages, -media, '', 0
+    FROM {db}.messages_15m
+    WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String}
+  )
+  GROUP BY bucket, direction, source
+  HAVING sum(n) != 0 OR sum(media) != 0`;
+
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
 const DERIVED_TABLES = ['conversations', 'responses', 'contact_days'] as const;
 
@@ -94,6 +125,8 @@ export class AnalyticsRefresher {
     private readonly logger: Logger,
     /** the number's time zone now; days in the derived tables are local days */
     private readonly timezoneOf: (phoneNumberId: string) => Promise<string>,
+    /** runs work with no ingest write in between (the writer's lock) */
+    private readonly exclusive: (work: () => Promise<void>) => Promise<void>,
     options: RefresherOptions = {},
   ) {
     this.debounceMs = options.debounceMs ?? 2_000;
@@ -174,11 +207,29 @@ export class AnalyticsRefresher {
     }
   }
 
+  /** Makes the view's counts for the number equal to the messages stored; returns the correction. */
+  async reconcileCounts(accountId: string, phoneNumberId: string): Promise<number> {
+    const params = { account_id: accountId, phone_number_id: phoneNumberId };
+    let correction = 0;
+    await this.exclusive(async () => {
+      const [totals] = await this.warehouse.raw<{ stored: string; counted: string | null }>(
+        COUNT_TOTALS.replaceAll('{db}', this.warehouse.database),
+        params,
+      );
+      correction = Number(totals?.stored ?? 0) - Number(totals?.counted ?? 0);
+      if (correction === 0) return;
+      await this.warehouse.run(REPAIR_COUNTS.replaceAll('{db}', this.warehouse.database), params);
+      this.logger.warn({ phoneNumberId, correction }, 'message counts repaired from the stored messages');
+    });
+    return correction;
+  }
+
   async rebuild(accountId: string, phoneNumberId: string): Promise<number> {
     if (!SAFE_ID.test(accountId) || !SAFE_ID.test(phoneNumberId)) throw new Error('unexpected id format');
     const started = performance.now();
     const previous = await this.generation(phoneNumberId);
     const generation = Math.max(previous + 1, Math.floor(Date.now() / 1000));
+    await this.reconcileCounts(accountId, phoneNumberId);
     const timezone = await this.timezoneOf(phoneNumberId);
     const params = { account_id: accountId, phone_number_id: phoneNumberId, generation, tz: timezone };
     for (const sql of [BUILD_CONVERSATIONS, BUILD_RESPONSES, BUILD_CONTACT_DAYS]) {

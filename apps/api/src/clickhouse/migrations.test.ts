@@ -130,3 +130,29 @@ describe('messages_15m', () => {
     expect(counts).toEqual({ messages: '3', contacts: '1' });
   });
 });
+
+describe('Warehouse settings', () => {
+  it('never carry one insert’s deduplication token over to the next (chDB keeps settings in its session)', async () => {
+    const db = new Warehouse({ dataDir, database: 'coexist_tokens' });
+    await migrate(db);
+    const row = (wamid: string) => ({
+      account_id: 'a',
+      phone_number_id: '9',
+      wamid,
+      contact_key: 'c',
+      direction: 'inbound',
+      source: 'live',
+      ts: 1_750_000_000_000,
+      version: 1,
+    });
+    await db.insert('messages', [row('t1')], { deduplicationToken: 'only-for-t1' });
+    await db.insert('messages', [row('t2')]);
+    await db.command(
+      `INSERT INTO coexist_tokens.messages (account_id, phone_number_id, wamid, contact_key, direction, source, ts, version) VALUES ('a', '9', 't3', 'c', 'inbound', 'live', now64(3), 1)`,
+    );
+    const [count] = await db.raw<{ n: string }>(
+      "SELECT count() AS n FROM coexist_tokens.messages WHERE phone_number_id = '9'",
+    );
+    expect(count?.n).toBe('3');
+  });
+});

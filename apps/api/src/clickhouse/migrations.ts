@@ -312,8 +312,9 @@ export const MIGRATIONS: Migration[] = [
           "bucket DateTime('UTC')",
           "direction Enum8('inbound' = 1, 'outbound' = 2)",
           "source Enum8('history' = 1, 'echo' = 2, 'live' = 3, 'api' = 4)",
-          'messages SimpleAggregateFunction(sum, UInt64)',
-          'media SimpleAggregateFunction(sum, UInt64)',
+          // signed: the reconciliation corrects a bucket by adding the difference, either way
+          'messages SimpleAggregateFunction(sum, Int64)',
+          'media SimpleAggregateFunction(sum, Int64)',
           'contacts AggregateFunction(uniq, String)',
         ],
         engine: 'AggregatingMergeTree',
@@ -330,7 +331,7 @@ export const MIGRATIONS: Migration[] = [
         (
           source,
         ) => `SELECT account_id, phone_number_id, toStartOfFifteenMinutes(ts) AS bucket, direction, source,
-            count() AS messages, countIf(has_media = 1) AS media, uniqState(contact_key) AS contacts
+            toInt64(count()) AS messages, toInt64(countIf(has_media = 1)) AS media, uniqState(contact_key) AS contacts
           FROM ${source} WHERE is_upgrade = 0
           GROUP BY account_id, phone_number_id, bucket, direction, source`,
         'messages',
@@ -339,7 +340,7 @@ export const MIGRATIONS: Migration[] = [
       // an upgrade stops other writers first (docs/upgrading.md), so nothing is counted twice.
       `INSERT INTO ${t.database}.messages_15m
         SELECT account_id, phone_number_id, toStartOfFifteenMinutes(ts) AS bucket, direction, source,
-          count(), countIf(has_media = 1), uniqState(contact_key)
+          toInt64(count()), toInt64(countIf(has_media = 1)), uniqState(contact_key)
         FROM ${t.database}.messages
         WHERE is_upgrade = 0
         GROUP BY account_id, phone_number_id, bucket, direction, source`,

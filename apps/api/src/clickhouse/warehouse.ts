@@ -34,9 +34,18 @@ export interface InsertOptions {
 }
 
 // 64-bit integers as strings on every backend, so chDB and a server answer alike.
+// chDB keeps every setting a statement carries in its session for the statements after it (a
+// ClickHouse server scopes them to the request). Left alone, one insert's deduplication token
+// would silently drop every later insert into a deduplicating table. So every statement states
+// every setting we ever change, the token included (empty: none).
 const SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 1,
   date_time_output_format: 'iso',
+  insert_deduplication_token: '',
+  // a block dropped as a repeat still reaches the materialized views that missed it
+  deduplicate_blocks_in_dependent_materialized_views: 1,
+  // monthly partitions: one batch may span every month from 2009 to 2100
+  max_partitions_per_insert_block: '1200',
 };
 
 /** The history store: embedded chDB by default, a ClickHouse server or cluster by configuration. */
@@ -79,6 +88,7 @@ export class Warehouse {
       query: definition.sql.replaceAll('{db}', this.database),
       query_params: queryParams,
       format: 'JSONEachRow',
+      clickhouse_settings: SETTINGS,
     });
     const rows = await result.json<unknown>();
     return rows.map((row) => definition.row.parse(row));
@@ -94,23 +104,13 @@ export class Warehouse {
       table: this.table(table),
       values: rows as Array<Record<string, unknown>>,
       format: 'JSONEachRow',
-      clickhouse_settings: {
-        // monthly partitions: one batch may span every month from 2009 to 2100
-        max_partitions_per_insert_block: '1200',
-        // a block dropped as a repeat must not reach the materialized views either
-        ...(options.deduplicationToken
-          ? {
-              insert_deduplication_token: options.deduplicationToken,
-              deduplicate_blocks_in_dependent_materialized_views: 1,
-            }
-          : {}),
-      },
+      clickhouse_settings: { ...SETTINGS, insert_deduplication_token: options.deduplicationToken ?? '' },
     });
   }
 
   /** A statement with typed parameters that returns no rows (INSERT … SELECT). */
   async run(sql: string, params: Record<string, unknown>): Promise<void> {
-    await this.client.command({ query: sql, query_params: params });
+    await this.client.command({ query: sql, query_params: params, clickhouse_settings: SETTINGS });
   }
 
   /** Drops one partition; on a cluster, of the local table on every node. */
@@ -122,12 +122,17 @@ export class Warehouse {
   }
 
   async command(sql: string, settings: ClickHouseSettings = {}): Promise<void> {
-    await this.client.command({ query: sql, clickhouse_settings: settings });
+    await this.client.command({ query: sql, clickhouse_settings: { ...SETTINGS, ...settings } });
   }
 
   /** Runs a statement and returns its rows; for migrations and tests, not request paths. */
   async raw<T = Record<string, unknown>>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
-    const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+    const result = await this.client.query({
+      query: sql,
+      query_params: params,
+      format: 'JSONEachRow',
+      clickhouse_settings: SETTINGS,
+    });
     return result.json<T>();
   }
 

@@ -139,16 +139,14 @@ export class IngestProcessor {
       const messages =
         chunkMessages.get(`${chunk.phoneNumberId}:${chunk.position.phase}:${chunk.position.chunkOrder}`) ??
         [];
-      const messageRows = messages.map(
-        (m) => messageRow(number.accountId, m, version) as unknown as Record<string, unknown>,
-      );
+      const messageRows = messages.map((m) => messageRow(number.accountId, m, version));
       const token = createHash('sha256')
         .update(
           `${number.accountId}:${chunk.phoneNumberId}:${chunk.position.phase}:${chunk.position.chunkOrder}:`,
         )
         .update(messages.map((m) => m.wamid).join(','))
         .digest('hex');
-      await this.writer.writeBlock('messages', messageRows, `history-${token}`);
+      await this.writer.writeChunk(messageRows, `history-${token}`);
       rows.history_chunks.push(historyChunkRow(number.accountId, chunk, job.receivedAt));
     }
 

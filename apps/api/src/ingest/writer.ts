@@ -38,6 +38,12 @@ const storedStatusesQuery = defineQuery({
   row: z.object({ wamid: z.string(), status: z.string() }),
 });
 
+interface Block {
+  table: Table;
+  rows: Array<Record<string, unknown>>;
+  token: string;
+}
+
 interface Entry {
   rows: Rows;
   resolve: () => void;
@@ -107,15 +113,39 @@ export class WarehouseWriter {
   }
 
   /**
-   * One block written as it is, with a deduplication token: a retried block with the same token
-   * is dropped by ClickHouse. For history chunks, which are large and whose content is fixed.
+   * A history chunk, written as one block with a deduplication token made of its content: a
+   * retried chunk is dropped by ClickHouse, materialized views included. The chunk's placeholders
+   * (media sent later by Meta) are checked first: when the media follow-up for a wamid arrived
+   * before its chunk (a chunk delivery failed and came back later), the message is already
+   * stored and its placeholder is left out. The check runs inside the serialised write, so no
+   * other write can slip between it and the insert.
    */
-  writeBlock(table: Table, rows: Array<Record<string, unknown>>, token: string): Promise<void> {
+  writeChunk(rows: MessageRow[], token: string): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     return this.serialise(async () => {
       const started = performance.now();
-      await this.warehouse.insert(table, rows, { deduplicationToken: token });
-      this.metrics.ingestRows.inc({ table }, rows.length);
+      let block = rows;
+      const placeholders = rows.filter((row) => row.is_placeholder === 1);
+      const first = rows[0] as MessageRow;
+      if (placeholders.length > 0) {
+        const stored = new Set<string>();
+        for (let i = 0; i < placeholders.length; i += LOOKUP_CHUNK) {
+          const found = await this.warehouse.query(storedMessagesQuery, {
+            account_id: first.account_id,
+            phone_number_id: first.phone_number_id,
+            wamids: placeholders.slice(i, i + LOOKUP_CHUNK).map((r) => r.wamid),
+          });
+          for (const f of found) stored.add(f.wamid);
+        }
+        if (stored.size > 0) {
+          block = rows.filter((row) => !(row.is_placeholder === 1 && stored.has(row.wamid)));
+          this.metrics.ingestDuplicates.inc({ kind: 'message' }, rows.length - block.length);
+        }
+      }
+      await this.warehouse.insert('messages', block as unknown as Array<Record<string, unknown>>, {
+        deduplicationToken: token,
+      });
+      this.metrics.ingestRows.inc({ table: 'messages' }, block.length);
       this.metrics.ingestBatchSeconds.observe((performance.now() - started) / 1000);
     });
   }
@@ -200,14 +230,34 @@ export class WarehouseWriter {
     const started = performance.now();
     rows.messages = await this.newMessages(rows.messages as unknown as MessageRow[]);
     rows.statuses = await this.newStatuses(rows.statuses as unknown as StatusRow[]);
+    const blocks: Block[] = [];
     for (const [table, list] of Object.entries(rows) as Array<[Table, Array<Record<string, unknown>>]>) {
       if (list.length === 0) continue;
-      // the same rows again (a retried batch) carry the same token and are dropped by ClickHouse
-      const token = createHash('sha256').update(JSON.stringify(list)).digest('hex');
-      await this.warehouse.insert(table, list, { deduplicationToken: token });
-      this.metrics.ingestRows.inc({ table }, list.length);
+      blocks.push({
+        table,
+        rows: list,
+        token: createHash('sha256').update(JSON.stringify(list)).digest('hex'),
+      });
     }
+    await this.insertBlocks(blocks);
     this.metrics.ingestBatchSeconds.observe((performance.now() - started) / 1000);
+  }
+
+  private async insertBlocks(blocks: Block[]): Promise<void> {
+    for (const block of blocks) {
+      // the same rows again carry the same token: ClickHouse drops them from the table and,
+      // with deduplicate_blocks_in_dependent_materialized_views, gives its views what they missed
+      await this.warehouse.insert(block.table, block.rows, { deduplicationToken: block.token });
+      this.metrics.ingestRows.inc({ table: block.table }, block.rows.length);
+    }
+  }
+
+  /**
+   * Runs work with no write of this writer (or, on a shared server, of any writer) in between:
+   * for reading and correcting what writes produce.
+   */
+  exclusive(work: () => Promise<void>): Promise<void> {
+    return this.serialise(work);
   }
 
   /**
