@@ -12,7 +12,8 @@
  *
  * Senders and the sandbox run as processes of their own (`dist/main.js` of each), Redis is the
  * machine's. The machine has 2 cores and is noisy: repeated scenarios report medians.
- * Writes `<repo>/bench/results/sender.json`. Knobs: BENCH_ROUNDS (3), BENCH_QUICK=1 (smaller).
+ * Writes `<repo>/bench/results/sender.json`. Knobs: BENCH_ROUNDS (3), BENCH_QUICK=1 (smaller),
+ * BENCH_ONLY=backlog,many,fairness,two,crash (some scenarios; prints, writes nothing).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -41,6 +42,8 @@ import {
 import { Queue, Worker } from 'bullmq';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const runs = (scenario: string) => !ONLY || ONLY.includes(scenario);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SIZES = {
@@ -491,7 +494,7 @@ async function crashScenario() {
     const messageIds = await enqueueAll(ids, SIZES.crashPerNumber);
     const total = messageIds.length;
     const before = (await totals()).accepted;
-    const crashEnv = { SENDER_LOCK_MS: '3000', SENDER_RECONCILE_GRACE_MS: '15000' };
+    const crashEnv = { SENDER_LOCK_MS: '3000', SENDER_RECONCILE_GRACE_MS: '60000' };
     const first = await startSender(crashEnv);
     await waitForAccepted(before + Math.floor(total / 2), 120_000);
     const statusOf = async () => {
@@ -499,8 +502,11 @@ async function crashScenario() {
       for (const id of messageIds) pipeline.hget(keys.message(id), 'status');
       return ((await pipeline.exec()) ?? []).map(([, status]) => String(status));
     };
-    const atKill = await statusOf();
+    // kill it while a hand-off is out (messages in `sending`), as a real crash would often find it
+    let atKill = await statusOf();
+    for (let tries = 0; tries < 200 && !atKill.includes('sending'); tries++) atKill = await statusOf();
     await stop(first, 'SIGKILL');
+    atKill = await statusOf();
     const killedAt = Date.now();
     const inFlight = atKill.filter((s) => s === 'sending').length;
     log(
@@ -561,60 +567,75 @@ async function main() {
     await control('POST', 'settings', { status_webhooks: false, webhook_url: '' });
     const results: Record<string, unknown> = {};
 
-    log('backlog on one number');
-    const backlog = [];
-    for (let r = 0; r < ROUNDS; r++) backlog.push(await backlogScenario());
-    results.backlog_one_number = {
-      runs: backlog,
-      median_sustained_msg_per_s: median(backlog.map((b) => b.sustained_msg_per_s)),
-      max_accepted_in_any_1s: Math.max(...backlog.map((b) => b.max_accepted_in_any_1s)),
-      rejected_130429: backlog.reduce((s, b) => s + b.rejected_130429, 0),
-    };
-    log(JSON.stringify(results.backlog_one_number));
-
-    log(`${SIZES.numbers} numbers × ${SIZES.perNumber} messages, against raw BullMQ`);
-    const many = await onboard(SIZES.numbers);
-    const rounds: Array<{ baseline: Awaited<ReturnType<typeof baseline>>; endToEnd: number; drain: number }> =
-      [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const base = await baseline(SIZES.baselineJobs);
-      await sleep(1_100); // every number's window empties between runs
-      const endToEnd = await manyNumbersScenario(many, 'end_to_end');
-      await sleep(1_100);
-      const drain = await manyNumbersScenario(many, 'drain');
-      rounds.push({ baseline: base, endToEnd: endToEnd.msg_per_s, drain: drain.msg_per_s });
-      log(JSON.stringify(rounds.at(-1)));
+    if (runs('backlog')) {
+      log('backlog on one number');
+      const backlog = [];
+      for (let r = 0; r < ROUNDS; r++) backlog.push(await backlogScenario());
+      results.backlog_one_number = {
+        runs: backlog,
+        median_sustained_msg_per_s: median(backlog.map((b) => b.sustained_msg_per_s)),
+        max_accepted_in_any_1s: Math.max(...backlog.map((b) => b.max_accepted_in_any_1s)),
+        rejected_130429: backlog.reduce((s, b) => s + b.rejected_130429, 0),
+      };
+      log(JSON.stringify(results.backlog_one_number));
     }
-    const manyStats = await numberStats(many);
-    const baseE2E = median(rounds.map((r) => r.baseline.jobs_per_s_end_to_end));
-    const baseDrain = median(rounds.map((r) => r.baseline.jobs_per_s_drain));
-    const e2e = median(rounds.map((r) => r.endToEnd));
-    const drain = median(rounds.map((r) => r.drain));
-    results.many_numbers = {
-      numbers: SIZES.numbers,
-      per_number: SIZES.perNumber,
-      runs: rounds,
-      baseline_bullmq_noop_jobs_per_s: { end_to_end: baseE2E, drain: baseDrain, jobs: SIZES.baselineJobs },
-      sender_msg_per_s: { end_to_end: e2e, drain },
-      ratio_to_baseline: { end_to_end: round(e2e / baseE2E, 3), drain: round(drain / baseDrain, 3) },
-      max_accepted_in_any_1s: Math.max(...manyStats.map((s) => s.max)),
-      numbers_over_20: manyStats.filter((s) => s.max > 20).length,
-      rejected_130429: manyStats.reduce((s, n) => s + n.rejected429, 0),
-      duplicates: manyStats.reduce((s, n) => s + n.duplicates, 0),
-    };
-    log(JSON.stringify(results.many_numbers));
 
-    log('fairness');
-    results.fairness = await fairnessScenario();
-    log(JSON.stringify(results.fairness));
+    if (runs('many')) {
+      log(`${SIZES.numbers} numbers × ${SIZES.perNumber} messages, against raw BullMQ`);
+      const many = await onboard(SIZES.numbers);
+      const rounds: Array<{
+        baseline: Awaited<ReturnType<typeof baseline>>;
+        endToEnd: number;
+        drain: number;
+      }> = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const base = await baseline(SIZES.baselineJobs);
+        await sleep(1_100); // every number's window empties between runs
+        const endToEnd = await manyNumbersScenario(many, 'end_to_end');
+        await sleep(1_100);
+        const drain = await manyNumbersScenario(many, 'drain');
+        rounds.push({ baseline: base, endToEnd: endToEnd.msg_per_s, drain: drain.msg_per_s });
+        log(JSON.stringify(rounds.at(-1)));
+      }
+      const manyStats = await numberStats(many);
+      const baseE2E = median(rounds.map((r) => r.baseline.jobs_per_s_end_to_end));
+      const baseDrain = median(rounds.map((r) => r.baseline.jobs_per_s_drain));
+      const e2e = median(rounds.map((r) => r.endToEnd));
+      const drain = median(rounds.map((r) => r.drain));
+      results.many_numbers = {
+        numbers: SIZES.numbers,
+        per_number: SIZES.perNumber,
+        runs: rounds,
+        baseline_bullmq_noop_jobs_per_s: { end_to_end: baseE2E, drain: baseDrain, jobs: SIZES.baselineJobs },
+        sender_msg_per_s: { end_to_end: e2e, drain },
+        ratio_to_baseline: { end_to_end: round(e2e / baseE2E, 3), drain: round(drain / baseDrain, 3) },
+        max_accepted_in_any_1s: Math.max(...manyStats.map((s) => s.max)),
+        numbers_over_20: manyStats.filter((s) => s.max > 20).length,
+        rejected_130429: manyStats.reduce((s, n) => s + n.rejected429, 0),
+        duplicates: manyStats.reduce((s, n) => s + n.duplicates, 0),
+      };
+      log(JSON.stringify(results.many_numbers));
+    }
 
-    log('two sender processes');
-    results.two_senders = await twoSendersScenario();
-    log(JSON.stringify(results.two_senders));
+    if (runs('fairness')) {
+      log('fairness');
+      results.fairness = await fairnessScenario();
+      log(JSON.stringify(results.fairness));
+    }
 
-    log('kill -9 in the middle of the sends');
-    results.crash = await crashScenario();
-    log(JSON.stringify(results.crash));
+    if (runs('two')) {
+      log('two sender processes');
+      results.two_senders = await twoSendersScenario();
+      log(JSON.stringify(results.two_senders));
+    }
+
+    if (runs('crash')) {
+      log('kill -9 in the middle of the sends');
+      results.crash = await crashScenario();
+      log(JSON.stringify(results.crash));
+    }
+
+    if (ONLY) return;
 
     const out = {
       benchmark: 'sender',
