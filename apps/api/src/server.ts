@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { WarehouseWriter, type WriterOptions } from './ingest/writer.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { sendingRoutes } from './sending/routes.js';
 import { templateRoutes } from './templates/routes.js';
+import { isWebhookPost, webhookReceiver } from './webhooks/receiver.js';
 
 export interface StartOptions {
   env: ApiEnv;
@@ -154,7 +155,10 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
       ...(options.v1?.(context, metrics) ?? []),
     ],
   });
-  const server = app.listen(env.PORT, env.HOST);
+  const receiver = webhookReceiver(context, metrics);
+  // Meta's webhook POSTs skip Express (the hot path); everything else is the Express app
+  const server = createServer((req, res) => (isWebhookPost(req) ? receiver(req, res) : app(req, res)));
+  server.listen(env.PORT, env.HOST);
   await new Promise<void>((ready, fail) => {
     server.once('listening', ready);
     server.once('error', fail);

@@ -142,27 +142,27 @@ const RESPONSES_IN_RANGE = `account_id = {account_id:String} AND phone_number_id
 
 export const RESPONSE_BUCKETS = ['<1m', '1-5m', '5-15m', '15-60m', '1-4h', '4-24h', '>24h'] as const;
 
+const BUCKET_BOUNDS = [60, 300, 900, 3600, 14_400, 86_400] as const;
+
 /**
- * One pass over the responses for everything but the trend: all responses, first responses, per
- * responder and per bucket (GROUPING SETS), exact quantiles throughout.
+ * One pass over the responses for everything but the trend: all responses, first responses and
+ * per responder (GROUPING SETS), each with exact quantiles and its count per bucket.
  */
 export const responseGroups = defineQuery({
   name: 'response_groups',
-  sql: `SELECT grouping(is_first, responder, bucket) AS kind, is_first, responder, bucket, count() AS count,
-          quantilesExact(0.5, 0.9)(response_s) AS q
-        FROM (SELECT is_first, responder, response_s,
-                multiIf(response_s < 60, '<1m', response_s < 300, '1-5m', response_s < 900, '5-15m', response_s < 3600, '15-60m',
-                  response_s < 14400, '1-4h', response_s < 86400, '4-24h', '>24h') AS bucket
-              FROM {db}.responses WHERE ${RESPONSES_IN_RANGE})
-        GROUP BY GROUPING SETS ((), (is_first), (responder), (is_first, bucket))`,
+  sql: `SELECT grouping(is_first, responder) AS kind, is_first, responder, count() AS count,
+          quantilesExact(0.5, 0.9)(response_s) AS q,
+          [${BUCKET_BOUNDS.map((bound, i) => (i === 0 ? `countIf(response_s < ${bound})` : `countIf(response_s >= ${BUCKET_BOUNDS[i - 1]} AND response_s < ${bound})`)).join(', ')}, countIf(response_s >= ${BUCKET_BOUNDS[BUCKET_BOUNDS.length - 1]})] AS buckets
+        FROM {db}.responses WHERE ${RESPONSES_IN_RANGE}
+        GROUP BY GROUPING SETS ((), (is_first), (responder))`,
   params: derived,
   row: z.object({
     kind: n,
     is_first: n,
     responder: z.string(),
-    bucket: z.string(),
     count: n,
     q: z.array(n),
+    buckets: z.array(n),
   }),
 });
 
@@ -183,8 +183,10 @@ const CONTACT_DAYS_IN_RANGE = `account_id = {account_id:String} AND phone_number
 export const contactTotals = defineQuery({
   name: 'contact_totals',
   sql: `SELECT
-          (SELECT uniqExact(contact_key) FROM {db}.contact_days WHERE ${CONTACT_DAYS_IN_RANGE}) AS active,
-          (SELECT uniqExact(contact_key) FROM {db}.contact_days
+          (SELECT uniqExactIf(contact_key, day >= toDate({from:DateTime64(3, 'UTC')}, {tz:String}) AND day < toDate({to:DateTime64(3, 'UTC')}, {tz:String}))
+             FROM {db}.contact_days
+             WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}) AS active,
+          (SELECT countIf(first_day = 1) FROM {db}.contact_days
              WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}) AS messaged,
           (SELECT uniqExact(contact_key) FROM {db}.contacts FINAL
              WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND removed = 0) AS synced`,
@@ -195,10 +197,8 @@ export const contactTotals = defineQuery({
 /** Every day of the range: contacts active that day, and contacts whose first day it was. */
 export const contactsByDay = defineQuery({
   name: 'contacts_by_day',
-  sql: `SELECT toString(day) AS date, count() AS active_contacts, countIf(first_day = day) AS new_contacts
-        FROM (SELECT day, contact_key, min(day) OVER (PARTITION BY contact_key) AS first_day FROM {db}.contact_days
-              WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32})
-        WHERE day >= toDate({from:DateTime64(3, 'UTC')}, {tz:String}) AND day < toDate({to:DateTime64(3, 'UTC')}, {tz:String})
+  sql: `SELECT toString(day) AS date, count() AS active_contacts, countIf(first_day = 1) AS new_contacts
+        FROM {db}.contact_days WHERE ${CONTACT_DAYS_IN_RANGE}
         GROUP BY day ORDER BY day`,
   params: derived,
   row: z

@@ -57,11 +57,15 @@ const BUILD_RESPONSES = `
 /** Per local day and contact: who was active, how much, for the contacts report. */
 const BUILD_CONTACT_DAYS = `
   INSERT INTO {db}.contact_days
-  SELECT {account_id:String}, {phone_number_id:String}, {generation:UInt32}, toDate(ts, {tz:String}) AS day, contact_key,
-         count(), countIf(direction = 'inbound'), countIf(direction = 'outbound'), max(ts)
-  FROM {db}.messages
-  WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0
-  GROUP BY day, contact_key`;
+  SELECT {account_id:String}, {phone_number_id:String}, {generation:UInt32}, day, contact_key, messages, inbound, outbound,
+         last_at, day = min(day) OVER (PARTITION BY contact_key)
+  FROM (
+    SELECT toDate(ts, {tz:String}) AS day, contact_key, count() AS messages, countIf(direction = 'inbound') AS inbound,
+           countIf(direction = 'outbound') AS outbound, max(ts) AS last_at
+    FROM {db}.messages
+    WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND is_upgrade = 0
+    GROUP BY day, contact_key
+  )`;
 
 /** The number's messages against what the materialized view counted for it. */
 const COUNT_TOTALS = `

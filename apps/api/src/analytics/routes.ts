@@ -162,7 +162,7 @@ export function analyticsRoutes(context: ApiContext, refresher: AnalyticsRefresh
         warehouse.query(q.responseGroups, params),
         warehouse.query(q.responseTrend, params),
       ]);
-      // grouping(is_first, responder, bucket): 7 = all, 3 = by is_first, 5 = by responder, 2 = by is_first and bucket
+      // grouping(is_first, responder): 3 = all, 1 = by is_first, 2 = by responder
       const of = (kind: number, match: (g: (typeof groups)[number]) => boolean = () => true) =>
         groups.filter((g) => g.kind === kind && match(g));
       const summary = (group: (typeof groups)[number] | undefined) => ({
@@ -171,18 +171,15 @@ export function analyticsRoutes(context: ApiContext, refresher: AnalyticsRefresh
         p90_seconds: group && group.count > 0 ? round(group.q[1] ?? 0) : null,
       });
       const byDay = new Map(trend.map((t) => [t.day, t]));
-      const bucketCount = (bucket: string, first: boolean) =>
-        of(2, (g) => g.bucket === bucket && g.is_first === (first ? 1 : 0)).reduce(
-          (sum, g) => sum + g.count,
-          0,
-        );
+      const all = of(3)[0];
+      const first = of(1, (g) => g.is_first === 1)[0];
       return {
-        first_response: summary(of(3, (g) => g.is_first === 1)[0]),
-        response: summary(of(7)[0]),
-        buckets: q.RESPONSE_BUCKETS.map((bucket) => ({
+        first_response: summary(first),
+        response: summary(all),
+        buckets: q.RESPONSE_BUCKETS.map((bucket, i) => ({
           bucket,
-          first_response: bucketCount(bucket, true),
-          response: bucketCount(bucket, true) + bucketCount(bucket, false),
+          first_response: first?.buckets[i] ?? 0,
+          response: all?.buckets[i] ?? 0,
         })),
         trend: localDays(s.range, s.timezone).map((day) => {
           const t = byDay.get(day);
@@ -193,7 +190,7 @@ export function analyticsRoutes(context: ApiContext, refresher: AnalyticsRefresh
             responses: t?.responses ?? 0,
           };
         }),
-        by_responder: of(5)
+        by_responder: of(2)
           .filter((g) => g.count > 0)
           .sort((a, b) => a.responder.localeCompare(b.responder))
           .map((g) => ({ responder: g.responder, ...summary(g) })),

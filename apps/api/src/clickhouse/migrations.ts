@@ -284,6 +284,8 @@ export const MIGRATIONS: Migration[] = [
           'inbound UInt32',
           'outbound UInt32',
           "last_at DateTime64(3, 'UTC')",
+          // the contact's first day with the business: new contacts per day without a window
+          'first_day UInt8',
         ],
         engine: 'MergeTree',
         partitionBy: '(account_id, phone_number_id, generation)',

@@ -119,7 +119,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 /** Redis or ClickHouse out of reach: the client should retry, nothing is wrong with its request. */
-function isStoreUnavailable(error: unknown): boolean {
+export function isStoreUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
   return (
