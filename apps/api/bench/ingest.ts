@@ -1,5 +1,5 @@
 /**
- * History ingest: 1 M messages as signed `history` webhooks (chunks of 2,000 messages, posted
+ * History ingest: 1 M messages as signed `history` webhooks (chunks of 4,000 messages, ~0.9 MB, posted
  * out of order, four at a time) through the api's receiver, queue, normaliser and writer until
  * every message is queryable — against raw chDB inserts of the same rows in the same run.
  */
@@ -24,7 +24,7 @@ import { startProcess, stopProcess } from './load.js';
 import { progress, writeResult } from './results.js';
 
 const TOTAL = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
-const PER_CHUNK = 2_000;
+const PER_CHUNK = 4_000;
 const PER_THREAD = 40;
 const CONCURRENCY = 4;
 const NUMBER = '106540352240777';
