@@ -540,6 +540,7 @@ async function crashScenario() {
       duplicates_by_callback_data: stats.reduce((sum, s) => sum + s.duplicates, 0),
       sandbox_accepted: stats.reduce((sum, s) => sum + s.accepted, 0),
       max_accepted_in_any_1s: Math.max(...stats.map((s) => s.max)),
+      rejected_130429: stats.reduce((sum, s) => sum + s.rejected429, 0),
       all_final_ms_after_kill: recoveredMs,
     };
   } finally {

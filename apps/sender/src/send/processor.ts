@@ -115,11 +115,14 @@ export class SendProcessor {
   private readonly tokens = new Map<string, string>();
   /** requests out at once in this process (a local gate only: the per-number cap lives in Redis) */
   private readonly http: Gate;
-  /** a call still out after this long has its slot re-stamped, so its entry never ages out meanwhile */
+  /**
+   * While a job's calls are out, their slots are re-stamped this often: a quarter window, so an
+   * event loop late by up to three quarters of a second still re-stamps before an entry ages out.
+   */
   private readonly restampEveryMs: number;
 
   constructor(private readonly deps: SendDependencies) {
-    this.restampEveryMs = Math.max(100, deps.settings.windowMs - 250);
+    this.restampEveryMs = Math.max(50, Math.floor(deps.settings.windowMs / 4));
     this.http = new Gate(deps.settings.httpConcurrency);
   }
 
@@ -236,10 +239,18 @@ export class SendProcessor {
     if (go.length === 0) return results;
 
     // Meta counts a message when it arrives, at the latest when its answer comes back: each slot's
-    // entry moves to its answer; while calls are out, every entry keeps moving with the clock.
+    // entry moves to its answer. Until every answer of the job is in (and re-stamped together),
+    // the keeper moves each entry whose request has left to its answer, or to now if none came yet,
+    // so no entry ages out while its message may still arrive at Meta.
     const answeredAt = new Map<string, number>();
+    const givenBack = new Set<string>();
+    let finished = false;
     const keeper = setInterval(() => {
-      const out = go.filter((g) => !answeredAt.has(g.slot.entry)).map((g) => ({ entry: g.slot.entry }));
+      if (finished) return;
+      const now = Date.now();
+      const out = go
+        .filter((g) => now >= g.sendAt && !givenBack.has(g.slot.entry))
+        .map((g) => ({ entry: g.slot.entry, answeredAt: answeredAt.get(g.slot.entry) }));
       void this.deps.slots.restampMany(phoneNumberId, out).catch(() => {});
     }, this.restampEveryMs);
     const outcomes = await Promise.all(
@@ -252,7 +263,7 @@ export class SendProcessor {
           // The attempt is marked right before its request leaves, so a crash from here on is
           // reconciled through the status webhook instead of sent again.
           if (!(await this.deps.attempts.begin(g.message.id, g.message.attempts + 1))) {
-            answeredAt.set(g.slot.entry, performance.now());
+            givenBack.add(g.slot.entry);
             await this.deps.slots.giveBack(phoneNumberId, g.slot.entry);
             return { g, raced: true as const };
           }
@@ -272,6 +283,7 @@ export class SendProcessor {
         });
       }),
     );
+    finished = true;
     clearInterval(keeper);
     const sent = outcomes.filter((o) => !('raced' in o));
     await this.deps.slots
