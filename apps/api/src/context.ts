@@ -27,6 +27,8 @@ export interface ApiConfig {
   webhookMaxBytes: number;
   uiDir: string | null;
   publicUrl: string | null;
+  /** false for a receive-only api beside the one that owns an embedded ClickHouse */
+  ownsStore?: boolean;
 }
 
 /** Everything a route or worker needs, built once by main.ts (or a test) and passed down. */

@@ -92,11 +92,17 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
     database: env.CLICKHOUSE_DATABASE,
     cluster: env.CLICKHOUSE_CLUSTER,
   });
-  const applied = await migrate(warehouse);
-  if (applied.length > 0) logger.info({ applied }, 'ClickHouse migrations applied');
+  const runWorkers = options.workers ?? env.API_WORKERS;
+  // An embedded store belongs to the process that runs the workers; a receive-only api beside it
+  // (API_WORKERS=false) takes webhooks and sends and never opens the directory.
+  const ownsStore = runWorkers || !warehouse.embedded;
+  if (ownsStore) {
+    const applied = await migrate(warehouse);
+    if (applied.length > 0) logger.info({ applied }, 'ClickHouse migrations applied');
+  }
 
   const context = createContext({
-    config,
+    config: { ...config, ownsStore },
     logger,
     redis,
     redisUrl: env.REDIS_URL,
@@ -108,7 +114,6 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
   const metrics = createMetrics();
   const writer = new WarehouseWriter(warehouse, redis, context.keys, metrics, logger, options.writer);
   const bindings = new BindingService(context);
-  const runWorkers = options.workers ?? env.API_WORKERS;
   const refresher = new AnalyticsRefresher(
     warehouse,
     redis,

@@ -228,8 +228,32 @@ export class AnalyticsRefresher {
     return correction;
   }
 
+  /**
+   * One build per number at a time, across processes (several api processes can share a
+   * ClickHouse server): each build takes the number's lock, so generations never collide.
+   */
   async rebuild(accountId: string, phoneNumberId: string): Promise<number> {
     if (!SAFE_ID.test(accountId) || !SAFE_ID.test(phoneNumberId)) throw new Error('unexpected id format');
+    const lock = `${this.stateKey(phoneNumberId)}:lock`;
+    const token = `${process.pid}-${Math.random()}`;
+    const deadline = Date.now() + 120_000;
+    while ((await this.redis.set(lock, token, 'PX', 120_000, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) throw new Error(`analytics of ${phoneNumberId} are being rebuilt elsewhere`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    try {
+      return await this.build(accountId, phoneNumberId);
+    } finally {
+      await this.redis.eval(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",
+        1,
+        lock,
+        token,
+      );
+    }
+  }
+
+  private async build(accountId: string, phoneNumberId: string): Promise<number> {
     const started = performance.now();
     const previous = await this.generation(phoneNumberId);
     const generation = Math.max(previous + 1, Math.floor(Date.now() / 1000));

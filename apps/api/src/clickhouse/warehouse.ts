@@ -53,7 +53,8 @@ export class Warehouse {
   readonly database: string;
   readonly cluster: string | null;
   readonly embedded: boolean;
-  private readonly client: ClickHouseClient;
+  private readonly config: WarehouseConfig;
+  private opened: ClickHouseClient | null = null;
 
   constructor(config: WarehouseConfig) {
     this.database = config.database ?? 'coexist';
@@ -61,17 +62,36 @@ export class Warehouse {
       throw new TypeError(`bad database name "${this.database}"`);
     this.cluster = config.cluster ?? null;
     this.embedded = !config.url;
-    if (config.url) {
-      this.client = createClient({ url: config.url, clickhouse_settings: SETTINGS, request_timeout: 30_000 });
+    this.config = config;
+  }
+
+  /**
+   * Opened on first use: an api process that only receives webhooks and sends (no workers) never
+   * opens the embedded directory, so it can run beside the one that owns it.
+   */
+  private get client(): ClickHouseClient {
+    if (this.opened) return this.opened;
+    if (this.config.url) {
+      this.opened = createClient({
+        url: this.config.url,
+        clickhouse_settings: SETTINGS,
+        request_timeout: 30_000,
+      });
     } else {
-      const path = resolve(config.dataDir, 'clickhouse');
+      const path = resolve(this.config.dataDir, 'clickhouse');
       mkdirSync(path, { recursive: true });
       // chDB's Connection comes from its own copy of @clickhouse/client-common: same shape, separate nominal type.
       const connection = createChdbConnection({ path }) as unknown as NonNullable<
         Parameters<typeof createClient>[0]
       >['connection'];
-      this.client = createClient({ connection, clickhouse_settings: SETTINGS });
+      this.opened = createClient({ connection, clickhouse_settings: SETTINGS });
     }
+    return this.opened;
+  }
+
+  /** Whether this process has the store open (an embedded store is opened by one process only). */
+  get isOpen(): boolean {
+    return this.opened !== null;
   }
 
   /** `db.table`: every statement names its table fully, so no session state is needed. */
@@ -142,6 +162,7 @@ export class Warehouse {
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    await this.opened?.close();
+    this.opened = null;
   }
 }

@@ -99,6 +99,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(known.status).set(known.headers).json(known.toJSON());
       return;
     }
+    if ((error as { code?: string })?.code === 'CHDB_CONNECTION') {
+      res.status(503).json({
+        error: {
+          code: 'analytics_elsewhere',
+          message:
+            'This api process does not own the embedded ClickHouse (it runs with API_WORKERS=false beside the one that does). Ask the api that runs the workers, or give every api a ClickHouse server (CLICKHOUSE_URL).',
+        },
+      });
+      return;
+    }
     if (isStoreUnavailable(error)) {
       logger.warn({ err: error, path: req.path }, 'a store is unavailable');
       res

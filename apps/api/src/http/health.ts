@@ -25,6 +25,8 @@ export function healthRoutes(context: ApiContext, metrics: Metrics): Router {
     const checks = await Promise.all([
       check('redis', () => context.redis.ping()),
       check('clickhouse', async () => {
+        if (context.config.ownsStore === false)
+          return 'embedded chDB, owned by the api that runs the workers';
         if (!(await context.warehouse.ping())) throw new Error('ping failed');
         return context.warehouse.embedded ? 'embedded chDB' : 'server';
       }),
