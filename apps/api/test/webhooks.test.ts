@@ -468,6 +468,48 @@ describe('POST /webhooks/meta: ingest', () => {
     ).toMatchObject({ reason: 'meta_131050' });
   });
 
+  it('learns the wamid of a send whose answer was lost, from its status webhook, and records the send', async () => {
+    const { MessageStore } = await import('@coexist/storage');
+    const id = MessageStore.newId();
+    const messages = t.api.context.messages;
+    await messages.create({
+      id,
+      accountId,
+      phoneNumberId: NUMBER,
+      to: '+16505551234',
+      recipient: '16505551234',
+      type: 'template',
+      templateName: 'order_update',
+      templateLanguage: 'en_US',
+      templateCategory: 'UTILITY',
+      body: '{}',
+      createdAt: Date.now(),
+    });
+    await messages.transition(id, 'sending'); // the request left; its answer never came back
+    await t.postWebhook(
+      envelope('messages', {
+        messaging_product: 'whatsapp',
+        metadata,
+        statuses: [
+          {
+            id: 'wamid.LOSTANSWER',
+            status: 'delivered',
+            timestamp: String(Math.floor(Date.now() / 1000)),
+            recipient_id: '16505551234',
+            biz_opaque_callback_data: id,
+          },
+        ],
+      }),
+    );
+    await t.drain();
+    expect(await messages.get(id)).toMatchObject({ status: 'delivered', wamid: 'wamid.LOSTANSWER' });
+    expect(await messages.idForWamid('wamid.LOSTANSWER')).toBe(id);
+    const [row] = await rows<{ source: string; message_id: string; template_name: string }>(
+      `SELECT toString(source) AS source, message_id, template_name FROM {db}.messages WHERE wamid = 'wamid.LOSTANSWER'`,
+    );
+    expect(row).toEqual({ source: 'api', message_id: id, template_name: 'order_update' });
+  });
+
   it('opts out on a STOP keyword and back in on START', async () => {
     const contact = { waId: '16505557777', userId: null };
     const text = (id: string, body: string) =>

@@ -77,7 +77,9 @@ export class IngestProcessor {
       case 'webhook':
         return this.webhook(job);
       case 'send_outcome':
-        return this.sendOutcome(job);
+        return this.sendOutcomes([job]);
+      case 'send_outcomes':
+        return this.sendOutcomes(job.outcomes);
       case 'audit':
         return this.writer.write({ audit_events: [auditRow(job)] });
     }
@@ -164,13 +166,18 @@ export class IngestProcessor {
     for (const status of result.statuses) {
       const number = await numbers.get(status.phoneNumberId);
       if (!number) continue;
+      const byWamid = await this.context.messages.idForWamid(status.wamid);
       const messageId =
-        (status.bizOpaqueCallbackData?.startsWith('msg_') ? status.bizOpaqueCallbackData : null) ??
-        (await this.context.messages.idForWamid(status.wamid));
+        (status.bizOpaqueCallbackData?.startsWith('msg_') ? status.bizOpaqueCallbackData : null) ?? byWamid;
       if (messageId) {
         const error = status.errors[0];
+        // A send whose answer never reached the sender (it died, or Meta timed out) learns its wamid
+        // here: keep it, and record the accepted send the sender could not report.
+        if (!byWamid && status.status !== 'failed')
+          await this.reconciled(messageId, status.wamid, status.timestamp);
         await this.context.messages.transition(messageId, status.status, {
           now: status.timestamp,
+          wamid: status.wamid,
           ...(error
             ? {
                 error: {
@@ -324,15 +331,46 @@ export class IngestProcessor {
       );
   }
 
-  private async sendOutcome(job: SendOutcomeJob): Promise<void> {
-    if (job.status === 'accepted' && job.wamid) {
-      await this.writer.write({
-        messages: [apiMessageRow(job, job.at) as unknown as Record<string, unknown>],
-      });
-      await this.refresher.markDirty(job.accountId, job.phoneNumberId);
-    } else {
-      await this.writer.write({ statuses: [failedSendRow(job) as unknown as Record<string, unknown>] });
+  private async reconciled(messageId: string, wamid: string, at: number): Promise<void> {
+    const message = await this.context.messages.get(messageId);
+    if (!message || message.wamid) return;
+    await this.sendOutcomes([
+      {
+        type: 'send_outcome',
+        messageId,
+        accountId: message.accountId,
+        phoneNumberId: message.phoneNumberId,
+        status: 'accepted',
+        wamid,
+        at: message.timeline.sending ?? at,
+        recipient: message.recipient,
+        messageType: message.type,
+        templateName: message.templateName,
+        templateLanguage: message.templateLanguage,
+        templateCategory: message.templateCategory,
+        textLength: 0,
+        errorCode: null,
+        errorMessage: null,
+      },
+    ]);
+  }
+
+  /** Our sends: accepted ones become `api` messages, failures before Meta join the template funnel. */
+  private async sendOutcomes(outcomes: SendOutcomeJob[]): Promise<void> {
+    const messages: Array<Record<string, unknown>> = [];
+    const statuses: Array<Record<string, unknown>> = [];
+    const numbers = new Map<string, string>();
+    for (const outcome of outcomes) {
+      if (outcome.status === 'accepted' && outcome.wamid) {
+        messages.push(apiMessageRow(outcome, outcome.at) as unknown as Record<string, unknown>);
+        numbers.set(outcome.phoneNumberId, outcome.accountId);
+      } else {
+        statuses.push(failedSendRow(outcome) as unknown as Record<string, unknown>);
+      }
     }
+    await this.writer.write({ messages, statuses });
+    for (const [phoneNumberId, accountId] of numbers)
+      await this.refresher.markDirty(accountId, phoneNumberId);
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { characterCount } from '@coexist/core';
 import type { IngestJob, OutboundMessageRecord, SendOutcomeJob } from '@coexist/storage';
 import type { Queue } from 'bullmq';
@@ -42,9 +43,9 @@ function textLength(body: string): number {
 
 /**
  * Outcome events for the ingest worker (the api writes them to ClickHouse; the sender never opens
- * chDB). Events are gathered for a moment and added in bulk; each caller waits until its event is
- * in Redis, so a send job completes only after its outcome is durable. Job ids make a replay after
- * a crash one event, not two.
+ * chDB). Events are gathered for a moment and added as one job; each caller waits until its event
+ * is in Redis, so a send job completes only after its outcome is durable. A replayed event after a
+ * crash is dropped by ingest (messages by wamid, failures by message id), whatever batch it is in.
  */
 export class OutcomeQueue {
   private batch: Array<{ job: SendOutcomeJob; done: () => void; fail: (error: unknown) => void }> = [];
@@ -70,13 +71,15 @@ export class OutcomeQueue {
     const batch = this.batch;
     this.batch = [];
     if (batch.length > 0) {
+      // one ingest job for the whole flush; its id is its content, so a replay is one job again
+      const id = createHash('sha256')
+        .update(batch.map(({ job }) => `${job.messageId}:${job.status}`).join(','))
+        .digest('hex');
       const write = this.queue
-        .addBulk(
-          batch.map(({ job }) => ({
-            name: 'send_outcome',
-            data: job,
-            opts: { jobId: `outcome-${job.messageId}-${job.status}` },
-          })),
+        .add(
+          'send_outcomes',
+          { type: 'send_outcomes', outcomes: batch.map(({ job }) => job) },
+          { jobId: `outcomes-${id}` },
         )
         .then(
           () => {

@@ -55,7 +55,13 @@ export interface AuditJob {
   at: number;
 }
 
-export type IngestJob = WebhookJob | SendOutcomeJob | AuditJob;
+/** The outcomes of one sender flush, in one job: a queue round trip per batch, not per message. */
+export interface SendOutcomesJob {
+  type: 'send_outcomes';
+  outcomes: SendOutcomeJob[];
+}
+
+export type IngestJob = WebhookJob | SendOutcomeJob | SendOutcomesJob | AuditJob;
 
 export interface SendJob {
   type: 'send';
