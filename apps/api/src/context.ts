@@ -9,13 +9,14 @@ import {
   Keys,
   MessageStore,
   NumberStore,
+  queueConnection,
+  type RedisClient,
   SyncStore,
   TemplateStore,
   TokenCipher,
   TrafficLimiter,
 } from '@coexist/storage';
 import type { ConnectionOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Warehouse } from './clickhouse/warehouse.js';
 import type { MetaSettings } from './env.js';
 
@@ -35,9 +36,11 @@ export interface ApiConfig {
 export interface ApiContext {
   config: ApiConfig;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
   /** BullMQ needs its own connection options (a blocking connection per worker) */
   queueConnection: ConnectionOptions;
+  /** cluster clients handed to BullMQ, closed with the context */
+  ownedConnections: Array<{ quit(): Promise<unknown> }>;
   keys: Keys;
   warehouse: Warehouse;
   meta: MetaClient;
@@ -61,8 +64,9 @@ export interface ApiContext {
 export interface ContextInput {
   config: ApiConfig;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
   redisUrl: string;
+  redisCluster?: boolean;
   keyPrefix: string;
   warehouse: Warehouse;
   encryptionKey: string;
@@ -72,18 +76,18 @@ export interface ContextInput {
 export function createContext(input: ContextInput): ApiContext {
   const { redis, logger } = input;
   const keys = new Keys(input.keyPrefix);
-  const queueConnection: ConnectionOptions = { url: input.redisUrl, maxRetriesPerRequest: null };
+  const workerConnection = queueConnection(input.redisUrl, { cluster: input.redisCluster });
   // Producers answer HTTP requests: with Redis away they must fail at once (503), not wait for it.
-  const producerConnection: ConnectionOptions = {
-    url: input.redisUrl,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  };
+  const producerConnection = queueConnection(input.redisUrl, { cluster: input.redisCluster, producer: true });
   return {
     config: input.config,
     logger,
     redis,
-    queueConnection,
+    queueConnection: workerConnection,
+    ownedConnections: [workerConnection, producerConnection].filter(
+      (c): c is ConnectionOptions & { quit(): Promise<unknown> } =>
+        typeof (c as { quit?: unknown }).quit === 'function',
+    ),
     keys,
     warehouse: input.warehouse,
     meta: new MetaClient({
@@ -111,5 +115,7 @@ export function createContext(input: ContextInput): ApiContext {
 
 export async function closeContext(context: ApiContext): Promise<void> {
   await Promise.all(Object.values(context.queues).map((queue) => queue.close()));
+  // on a cluster the queues share clients we made; BullMQ does not close what it was given
+  for (const connection of context.ownedConnections) await connection.quit().catch(() => {});
   await context.meta.close();
 }

@@ -11,6 +11,8 @@ export const apiEnvSchema = z.object({
   /** the address users reach the dashboard and webhooks at, for links and the printed URL */
   PUBLIC_URL: envVars.url().optional(),
   REDIS_URL: envVars.redisUrl(),
+  /** REDIS_URL is one node of a Redis Cluster (keys and queues carry hash tags for it) */
+  REDIS_CLUSTER: envVars.flag(false),
   /** every Redis key starts with it; two deployments can share one Redis */
   REDIS_PREFIX: z
     .string()
@@ -40,10 +42,7 @@ export const apiEnvSchema = z.object({
   /** where the built dashboard is; unset: apps/analytics-ui/dist next to this app */
   UI_DIR: z.string().optional(),
   /** run the ingest, bindings and analytics workers in this process (false: a receive-only api) */
-  API_WORKERS: z
-    .enum(['true', 'false'], { error: 'true or false' })
-    .default('true')
-    .transform((value) => value === 'true'),
+  API_WORKERS: envVars.flag(true),
   LOG_LEVEL: envVars.logLevel(),
 });
 

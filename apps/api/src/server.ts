@@ -84,7 +84,7 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
     publicUrl: env.PUBLIC_URL ?? null,
   };
 
-  const redis = createRedis(env.REDIS_URL, { name: 'coexist-api' });
+  const redis = createRedis(env.REDIS_URL, { name: 'coexist-api', cluster: env.REDIS_CLUSTER });
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const warehouse = new Warehouse({
     url: env.CLICKHOUSE_URL,
@@ -106,6 +106,7 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
     logger,
     redis,
     redisUrl: env.REDIS_URL,
+    redisCluster: env.REDIS_CLUSTER,
     keyPrefix: env.REDIS_PREFIX,
     warehouse,
     encryptionKey,

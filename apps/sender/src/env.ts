@@ -5,6 +5,8 @@ import { z } from 'zod';
 export const senderEnvSchema = z.object({
   ...metaEnvShape,
   REDIS_URL: envVars.redisUrl(),
+  /** REDIS_URL is one node of a Redis Cluster */
+  REDIS_CLUSTER: envVars.flag(false),
   /** every Redis key starts with it: the same value as the api's */
   REDIS_PREFIX: z
     .string()

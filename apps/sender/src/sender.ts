@@ -12,6 +12,7 @@ import {
   Keys,
   MessageStore,
   NumberStore,
+  queueConnection,
   SendAttempts,
   SendBackoff,
   SendLanes,
@@ -20,27 +21,12 @@ import {
   TokenCipher,
   TrafficLimiter,
 } from '@coexist/storage';
-import type { ConnectionOptions, Job, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, Queue } from 'bullmq';
 import { DEFAULT_DISPATCHER_SETTINGS, Dispatcher, type DispatcherSettings } from './dispatch/dispatcher.js';
 import type { SenderEnv } from './env.js';
 import { createSenderMetrics, type SenderMetrics, serveMetrics } from './metrics.js';
 import { OutcomeQueue } from './send/outcomes.js';
 import { type SendJobData, SendProcessor } from './send/processor.js';
-
-/**
- * The stores' connection, as `createRedis` makes it but with auto-pipelining: the many small
- * commands of concurrent sends issued in the same tick leave in one write instead of one each.
- */
-function senderRedis(url: string): Redis {
-  return new Redis(url, {
-    connectionName: 'coexist-sender',
-    maxRetriesPerRequest: 2,
-    enableReadyCheck: true,
-    enableAutoPipelining: true,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
-}
 
 export interface SenderOptions {
   env: SenderEnv;
@@ -83,11 +69,20 @@ export async function startSender(options: SenderOptions): Promise<RunningSender
     createLogger({ name: 'sender', level: env.LOG_LEVEL, secrets: [meta.appSecret, encryptionKey] });
 
   const keys = new Keys(env.REDIS_PREFIX);
-  const redis = senderRedis(env.REDIS_URL);
-  const subscriber = createRedis(env.REDIS_URL, { name: 'coexist-sender-wake', maxRetriesPerRequest: null });
+  // the stores' connection pipelines the many small commands of concurrent sends issued in one tick
+  const redis = createRedis(env.REDIS_URL, {
+    name: 'coexist-sender',
+    enableAutoPipelining: true,
+    cluster: env.REDIS_CLUSTER,
+  });
+  const subscriber = createRedis(env.REDIS_URL, {
+    name: 'coexist-sender-wake',
+    maxRetriesPerRequest: null,
+    cluster: env.REDIS_CLUSTER,
+  });
   for (const client of [redis, subscriber])
     client.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
-  const connection: ConnectionOptions = { url: env.REDIS_URL, maxRetriesPerRequest: null };
+  const connection = queueConnection(env.REDIS_URL, { cluster: env.REDIS_CLUSTER });
 
   const metrics = createSenderMetrics();
   const windowMs = THROUGHPUT_WINDOW_MS + env.SENDER_WINDOW_MARGIN_MS;
@@ -207,6 +202,9 @@ export async function startSender(options: SenderOptions): Promise<RunningSender
         await metaClient.close();
         await new Promise<void>((done) => (metricsServer ? metricsServer.close(() => done()) : done()));
         await Promise.all([redis.quit().catch(() => {}), subscriber.quit().catch(() => {})]);
+        // on a cluster BullMQ shares a client we made, and leaves it open
+        if (typeof (connection as { quit?: unknown }).quit === 'function')
+          await (connection as { quit(): Promise<unknown> }).quit().catch(() => {});
         logger.info('sender stopped');
       })();
       return closing;

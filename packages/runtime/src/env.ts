@@ -46,6 +46,12 @@ export const envVars = {
       .default('redis://127.0.0.1:6379')
       .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL'),
   dataDir: () => z.string().default('./.data'),
+  /** `true`: REDIS_URL is one node of a Redis Cluster */
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false'], { error: 'true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true'),
   url: () => z.url({ message: 'must be an http(s) URL', protocol: /^https?$/ }),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** comma-separated list */

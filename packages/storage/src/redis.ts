@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 /**
  * Every key starts with a deployment prefix (tests use their own), and every key that a Lua
@@ -118,19 +119,68 @@ export class Keys {
   }
 }
 
+/** A single Redis or a Redis Cluster: every store works on either (keys share slots by hash tag). */
+export type RedisClient = Redis | Cluster;
+
 export interface RedisConnectionOptions {
   /** BullMQ workers need `null` (block forever); request-path clients fail fast instead */
   maxRetriesPerRequest?: number | null;
+  /** false: a command while disconnected fails at once instead of waiting (HTTP request paths) */
+  enableOfflineQueue?: boolean;
+  /** pipeline the commands issued in the same tick (many small store calls) */
+  enableAutoPipelining?: boolean;
   name?: string;
+  /** `url` is one node of a Redis Cluster; the others are discovered */
+  cluster?: boolean;
 }
 
-export function createRedis(url: string, options: RedisConnectionOptions = {}): Redis {
+/** Reconnect forever with a capped delay: Redis restarts must not crash-loop our processes. */
+const retryStrategy = (times: number) => Math.min(times * 200, 2000);
+
+export function createRedis(url: string, options: RedisConnectionOptions = {}): RedisClient {
   const redisOptions: RedisOptions = {
     maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
     enableReadyCheck: true,
     connectionName: options.name,
-    // Reconnect forever with a capped delay: Redis restarts must not crash-loop our processes.
-    retryStrategy: (times) => Math.min(times * 200, 2000),
+    retryStrategy,
+    ...(options.enableOfflineQueue === undefined ? {} : { enableOfflineQueue: options.enableOfflineQueue }),
+    ...(options.enableAutoPipelining ? { enableAutoPipelining: true } : {}),
   };
-  return new Redis(url, redisOptions);
+  if (!options.cluster) return new Redis(url, redisOptions);
+  const { hostname, port, username, password, protocol } = new URL(url);
+  return new Cluster([{ host: hostname || '127.0.0.1', port: Number(port || 6379) }], {
+    clusterRetryStrategy: retryStrategy,
+    enableReadyCheck: true,
+    ...(options.enableOfflineQueue === undefined ? {} : { enableOfflineQueue: options.enableOfflineQueue }),
+    ...(options.enableAutoPipelining ? { enableAutoPipelining: true } : {}),
+    redisOptions: {
+      maxRetriesPerRequest: redisOptions.maxRetriesPerRequest,
+      connectionName: options.name,
+      ...(username ? { username: decodeURIComponent(username) } : {}),
+      ...(password ? { password: decodeURIComponent(password) } : {}),
+      ...(protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  });
+}
+
+/**
+ * What BullMQ connects with: connection options for a single Redis (each Queue and Worker opens
+ * its own), a Cluster client for a cluster (queue names carry `{hash tags}`, so each queue's keys
+ * share a slot).
+ */
+export function queueConnection(
+  url: string,
+  options: { cluster?: boolean; producer?: boolean } = {},
+): ConnectionOptions {
+  // Workers block (no retry limit); producers answer HTTP requests and must fail fast.
+  const limits = options.producer
+    ? { maxRetriesPerRequest: 1, enableOfflineQueue: false }
+    : { maxRetriesPerRequest: null };
+  if (!options.cluster) return { url, ...limits };
+  return createRedis(url, { cluster: true, ...limits }) as Cluster;
+}
+
+/** Every master of a cluster, or the one Redis: for SCAN and other per-node commands. */
+export function redisNodes(redis: RedisClient): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
 }

@@ -1,6 +1,5 @@
 import type { Logger } from '@coexist/runtime';
-import type { Keys } from '@coexist/storage';
-import type { Redis } from 'ioredis';
+import type { Keys, RedisClient } from '@coexist/storage';
 import type { Warehouse } from '../clickhouse/warehouse.js';
 
 /**
@@ -124,7 +123,7 @@ export class AnalyticsRefresher {
 
   constructor(
     private readonly warehouse: Warehouse,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly logger: Logger,
     /** the number's time zone now; days in the derived tables are local days */

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@coexist/runtime';
-import type { Keys } from '@coexist/storage';
-import type { Redis } from 'ioredis';
+import type { Keys, RedisClient } from '@coexist/storage';
 import { z } from 'zod';
 import { defineQuery, type Warehouse } from '../clickhouse/warehouse.js';
 import type { Metrics } from '../metrics.js';
@@ -91,7 +90,7 @@ export class WarehouseWriter {
 
   constructor(
     private readonly warehouse: Warehouse,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly metrics: Metrics,
     private readonly logger: Logger,

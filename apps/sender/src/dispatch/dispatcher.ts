@@ -1,8 +1,7 @@
 import { COEXISTENCE_MESSAGES_PER_SECOND } from '@coexist/core';
 import type { Logger } from '@coexist/runtime';
-import type { Keys, NumberStore, SendLanes } from '@coexist/storage';
+import type { Keys, NumberStore, RedisClient, SendLanes } from '@coexist/storage';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { SenderMetrics } from '../metrics.js';
 import type { SendJobData } from '../send/processor.js';
 
@@ -53,7 +52,7 @@ export class Dispatcher {
       numbers: NumberStore;
       queue: Queue<SendJobData>;
       /** a connection of its own, for the wake-up subscription */
-      subscriber: Redis;
+      subscriber: RedisClient;
       keys: Keys;
       logger: Logger;
       metrics: SenderMetrics;

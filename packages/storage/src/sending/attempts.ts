@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 
 /** MessageStore's own transition script: the state only moves forward, or by compare-and-set. */
 const MESSAGE_STATUS = readFileSync(new URL('../stores/message-status.lua', import.meta.url), 'utf8');
@@ -22,7 +21,7 @@ export class SendAttempts {
   private readonly statusCommand: StatusCommand;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keys: Keys,
   ) {
     if (!('coexistMessageStatus' in redis))

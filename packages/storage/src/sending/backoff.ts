@@ -1,6 +1,5 @@
 import { pairRateBackoffMs, throughputBackoffMs } from '@coexist/core';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 
 /** A `131056` streak with one recipient: how many in a row, and until when that pair rests. */
 export interface PairBackoff {
@@ -35,7 +34,7 @@ function parsePair(raw: string | null): PairBackoff | null {
  */
 export class SendBackoff {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 
 /** The answer a request got, replayed to any retry with the same key. */
 export interface StoredAnswer {
@@ -33,7 +32,7 @@ export const IDEMPOTENCY_PENDING_MS = 60_000;
  */
 export class IdempotencyStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { COEXISTENCE_MESSAGES_PER_SECOND, THROUGHPUT_WINDOW_MS } from '@coexist/core';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 
 const script = (name: string) => readFileSync(new URL(`./${name}.lua`, import.meta.url), 'utf8');
 
@@ -81,7 +80,7 @@ export class SendLanes {
   private readonly commands: LaneCommands;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {
     const define = (name: keyof LaneCommands, file: string, numberOfKeys: number) => {

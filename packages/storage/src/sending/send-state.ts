@@ -9,8 +9,7 @@ import {
   type TemplateDefinition,
   windowFrom,
 } from '@coexist/core';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 import type { ContactIds } from '../stores/contact-state.js';
 import type { NumberRecord } from '../stores/numbers.js';
 import { TemplateStore } from '../stores/templates.js';
@@ -54,7 +53,7 @@ export class SendStateReader {
   private readonly templates: TemplateStore;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {
     this.templates = new TemplateStore(redis, keys);

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { COEXISTENCE_MESSAGES_PER_SECOND, THROUGHPUT_WINDOW_MS } from '@coexist/core';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 
 const SCRIPT = readFileSync(new URL('./slot.lua', import.meta.url), 'utf8');
 
@@ -49,7 +48,7 @@ export class SendSlots {
   private readonly windowUs: number;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keys: Keys,
     options: { windowMs?: number } = {},
   ) {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { generateApiKey, hashApiKey } from '../crypto/tokens.js';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 
 export interface Account {
   id: string;
@@ -16,7 +15,7 @@ export function newId(prefix: string): string {
 /** Accounts and their API keys. Only a SHA-256 of each key is stored; the key is shown once. */
 export class AccountStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 
 export interface NumberAlert {
   code: string;
@@ -16,7 +15,7 @@ const WAMIDS_KEPT = 20;
 /** What the number's page warns about, one entry per kind, counted and dated. */
 export class AlertStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

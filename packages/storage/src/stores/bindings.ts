@@ -1,6 +1,5 @@
 import type { BindingFailureReason, BindingStatus } from '@coexist/core';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 import { newId } from './accounts.js';
 
 export interface BindingFailure {
@@ -38,7 +37,7 @@ export interface Binding {
 
 export class BindingStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

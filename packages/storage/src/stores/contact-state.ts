@@ -1,6 +1,5 @@
 import { type ServiceWindow, windowFrom } from '@coexist/core';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 import { hashMax } from './scripts.js';
 
 /** How we name a contact in Redis: by phone digits and, when Meta sends one, by BSUID. */
@@ -30,7 +29,7 @@ export class ContactStateStore {
   private readonly raise: ReturnType<typeof hashMax>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {
     this.raise = hashMax(redis);

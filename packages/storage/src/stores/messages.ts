@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DeliveryState } from '@coexist/core';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 import { newId } from './accounts.js';
 
 const MESSAGE_STATUS = readFileSync(new URL('./message-status.lua', import.meta.url), 'utf8');
@@ -71,7 +70,7 @@ export class MessageStore {
   private readonly statusCommand: StatusCommand;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {
     if (!('coexistMessageStatus' in redis))

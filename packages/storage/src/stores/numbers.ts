@@ -1,6 +1,5 @@
 import type { BindingStatus } from '@coexist/core';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 
 /** A number bound (or being bound) to an account: what the api shows and the sender checks. */
 export interface NumberRecord {
@@ -30,7 +29,7 @@ export interface NumberRecord {
  */
 export class NumberStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 
 const HISTORY_CHUNK = readFileSync(new URL('./history-chunk.lua', import.meta.url), 'utf8');
 
@@ -62,7 +61,7 @@ export class SyncStore {
   private readonly historyChunkCommand: HistoryChunkCommand;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {
     if (!('coexistHistoryChunk' in redis))

@@ -1,6 +1,5 @@
 import { parseTemplateDefinition, type TemplateDefinition } from '@coexist/core';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis.js';
+import type { Keys, RedisClient } from '../redis.js';
 
 const field = (name: string, language: string) => `${name}:${language}`;
 
@@ -10,7 +9,7 @@ const field = (name: string, language: string) => `${name}:${language}`;
  */
 export class TemplateStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 
