@@ -168,11 +168,15 @@ export const responseGroups = defineQuery({
 
 export const responseTrend = defineQuery({
   name: 'response_trend',
-  sql: `SELECT toString(day) AS day, quantileExactIf(0.5)(response_s, is_first = 1) AS first_median,
-          countIf(is_first = 1) AS first_count, quantileExact(0.5)(response_s) AS median, count() AS responses
-        FROM {db}.responses WHERE ${RESPONSES_IN_RANGE} GROUP BY day ORDER BY day`,
+  sql: `SELECT toString(day) AS date, first_median_s AS first_median, first_responses AS first_count, median_s AS median, responses
+        FROM {db}.response_days
+        WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}
+          AND day >= toDate({from:DateTime64(3, 'UTC')}, {tz:String}) AND day < toDate({to:DateTime64(3, 'UTC')}, {tz:String})
+        ORDER BY day`,
   params: derived,
-  row: z.object({ day: z.string(), first_median: n, first_count: n, median: n, responses: n }),
+  row: z
+    .object({ date: z.string(), first_median: n, first_count: n, median: n, responses: n })
+    .transform(({ date, ...r }) => ({ day: date, ...r })),
 });
 
 /** Per local day and contact (`contact_days`, built with the conversations). */

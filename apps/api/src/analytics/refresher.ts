@@ -53,6 +53,15 @@ const BUILD_RESPONSES = `
   )
   WHERE dir = 'inbound' AND next_dir = 'outbound' AND next_conv = conv`;
 
+/** Per local day: the medians the trend chart shows, exact, read without sorting at request time. */
+const BUILD_RESPONSE_DAYS = `
+  INSERT INTO {db}.response_days
+  SELECT {account_id:String}, {phone_number_id:String}, {generation:UInt32}, day, count(), quantileExact(0.5)(response_s),
+         countIf(is_first = 1), quantileExactIf(0.5)(response_s, is_first = 1)
+  FROM {db}.responses
+  WHERE account_id = {account_id:String} AND phone_number_id = {phone_number_id:String} AND generation = {generation:UInt32}
+  GROUP BY day`;
+
 /** Per local day and contact: who was active, how much, for the contacts report. */
 const BUILD_CONTACT_DAYS = `
   INSERT INTO {db}.contact_days
@@ -98,7 +107,7 @@ const REPAIR_COUNTS = `
   HAVING sum(n) != 0 OR sum(media) != 0`;
 
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
-const DERIVED_TABLES = ['conversations', 'responses', 'contact_days'] as const;
+const DERIVED_TABLES = ['conversations', 'responses', 'response_days', 'contact_days'] as const;
 
 export interface RefresherOptions {
   /** a number is rebuilt this long after its first unbuilt change (changes in between join it) */
@@ -259,7 +268,7 @@ export class AnalyticsRefresher {
     await this.reconcileCounts(accountId, phoneNumberId);
     const timezone = await this.timezoneOf(phoneNumberId);
     const params = { account_id: accountId, phone_number_id: phoneNumberId, generation, tz: timezone };
-    for (const sql of [BUILD_CONVERSATIONS, BUILD_RESPONSES, BUILD_CONTACT_DAYS]) {
+    for (const sql of [BUILD_CONVERSATIONS, BUILD_RESPONSES, BUILD_RESPONSE_DAYS, BUILD_CONTACT_DAYS]) {
       await this.warehouse.run(sql.replaceAll('{db}', this.warehouse.database), params);
     }
     const took = Math.round(performance.now() - started);

@@ -31,6 +31,7 @@ describe('migrations', () => {
       'messages_15m',
       'messages_15m_mv',
       'raw_webhooks',
+      'response_days',
       'responses',
       'schema_migrations',
       'statuses',
@@ -128,6 +129,45 @@ describe('messages_15m', () => {
       'SELECT sum(messages) AS messages, uniqMerge(contacts) AS contacts FROM coexist_backfill.messages_15m',
     );
     expect(counts).toEqual({ messages: '3', contacts: '1' });
+  });
+});
+
+describe('response_days', () => {
+  it('is backfilled with each day’s response medians from the responses built before it', async () => {
+    const db = new Warehouse({ dataDir, database: 'coexist_response_days' });
+    await migrate(
+      db,
+      MIGRATIONS.filter((m) => m.id < 4),
+    );
+    const response = (day: string, response_s: number, is_first: number) => ({
+      account_id: 'a',
+      phone_number_id: '1',
+      generation: 7,
+      contact_key: 'c',
+      day,
+      asked_at: 1_750_000_000_000,
+      answered_at: 1_750_000_000_000 + response_s * 1000,
+      response_s,
+      responder: 'business_app',
+      is_first,
+    });
+    await db.insert('responses', [
+      response('2025-06-15', 10, 1),
+      response('2025-06-15', 20, 0),
+      response('2025-06-15', 30, 0),
+      response('2025-06-15', 40, 1),
+      response('2025-06-15', 60, 1),
+      response('2025-06-16', 40, 0),
+    ]);
+    await migrate(db);
+    const days = await db.raw<Record<string, string | number>>(
+      'SELECT toString(day) AS day, responses, median_s, first_responses, first_median_s FROM coexist_response_days.response_days ORDER BY day',
+    );
+    expect(days).toEqual([
+      { day: '2025-06-15', responses: 5, median_s: 30, first_responses: 3, first_median_s: 40 },
+      // no first response that day: no median (NaN, read as null; the report shows null too)
+      { day: '2025-06-16', responses: 1, median_s: 40, first_responses: 0, first_median_s: null },
+    ]);
   });
 });
 

@@ -348,6 +348,34 @@ export const MIGRATIONS: Migration[] = [
         GROUP BY account_id, phone_number_id, bucket, direction, source`,
     ],
   },
+  {
+    id: 4,
+    name: 'response_days: the response-time medians per number and local day, backfilled from responses',
+    statements: (t) => [
+      ...createTableSql(t, {
+        name: 'response_days',
+        columns: [
+          'account_id LowCardinality(String)',
+          'phone_number_id LowCardinality(String)',
+          'generation UInt32',
+          'day Date',
+          'responses UInt32',
+          'median_s Float64',
+          'first_responses UInt32',
+          'first_median_s Float64',
+        ],
+        engine: 'MergeTree',
+        partitionBy: '(account_id, phone_number_id, generation)',
+        orderBy: '(account_id, phone_number_id, generation, day)',
+        shardingKey: SHARD_BY_NUMBER,
+      }),
+      `INSERT INTO ${t.database}.response_days
+        SELECT account_id, phone_number_id, generation, day, count(), quantileExact(0.5)(response_s),
+          countIf(is_first = 1), quantileExactIf(0.5)(response_s, is_first = 1)
+        FROM ${t.database}.responses
+        GROUP BY account_id, phone_number_id, generation, day`,
+    ],
+  },
 ];
 
 /**

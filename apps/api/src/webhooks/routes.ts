@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics.js';
 /** Meta's verification handshake; the POSTs go to the receiver (receiver.ts). */
 export function webhookRoutes(context: ApiContext, metrics: Metrics): Router {
   const router = Router();
-  const { appSecret, verifyToken } = context.config.meta;
+  const { verifyToken } = context.config.meta;
 
   router.get('/', (req, res) => {
     const challenge = answerVerificationChallenge(req.query as Record<string, unknown>, verifyToken);
