@@ -45,6 +45,8 @@ export interface RunningApi {
   metrics: Metrics;
   writer: WarehouseWriter;
   refresher: AnalyticsRefresher;
+  /** turns ingest jobs into rows; the ingest worker calls it */
+  processor: IngestProcessor;
   server: Server;
   close(): Promise<void>;
 }
@@ -131,7 +133,8 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
     : [
         createWorker(
           'ingest',
-          (job) => processor.process(job.data),
+          // attemptsStarted counts stalled restarts (a process killed mid-job), attemptsMade failures
+          (job) => processor.process(job.data, { retried: job.attemptsStarted > 1 || job.attemptsMade > 0 }),
           context.queueConnection,
           context.keys,
           logger,
@@ -192,6 +195,7 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
     metrics,
     writer,
     refresher,
+    processor,
     server,
     async close() {
       if (closed) return;

@@ -88,6 +88,8 @@ export class Sandbox {
   /** webhooks not sent because the app is not subscribed to the WABA (Meta drops them too) */
   notSubscribedDrops = 0;
   graphRequests = 0;
+  /** Graph requests the timeout fault left unanswered (nothing was accepted for them) */
+  graphTimeouts = 0;
   /** what else forgets its state on reset (signup sessions) */
   readonly resetHooks: Array<() => void> = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -423,6 +425,7 @@ export class Sandbox {
     this.clock.setOffset(0);
     this.notSubscribedDrops = 0;
     this.graphRequests = 0;
+    this.graphTimeouts = 0;
     for (const hook of this.resetHooks) hook();
     this.changed();
   }

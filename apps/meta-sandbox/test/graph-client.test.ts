@@ -562,6 +562,8 @@ describe('sending', () => {
     }
     const stats = await control(`/numbers/${b.phoneNumberId}/stats`);
     expect(stats.accepted).toBe(0);
+    const totals = await control('/stats?numbers=false');
+    expect(totals.graph.timed_out).toBe(1);
   });
 
   it('refuses /register and /deregister and counts them', async () => {

@@ -63,11 +63,20 @@ describe('crash safety: a send that may have reached Meta is never sent again', 
   it('reports send_outcome_unknown when Meta never answered and no status came', async () => {
     const n = await w.onboard();
     await w.startSender({ META_TIMEOUT_MS: '300', SENDER_RECONCILE_GRACE_MS: '1000' });
+    const timedOut = async () => (await w.control('GET', 'stats?numbers=false')).graph.timed_out as number;
+    const before = await timedOut();
     await w.control('POST', 'faults', { timeout_rate: 1 });
     let id: string;
     try {
       id = await w.queue(n.phoneNumberId, helloWorld(recipient(2)));
       await w.waitFor(id, (m) => m.attempts === 1 && m.status === 'sending');
+      // the fault stays on until the sandbox has held the request: `sending` is marked before
+      // the request leaves, and a request that arrived after the fault was lifted would be accepted
+      const deadline = Date.now() + 5_000;
+      while ((await timedOut()) <= before) {
+        if (Date.now() > deadline) throw new Error('the send never reached the sandbox');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     } finally {
       await w.control('POST', 'faults', { timeout_rate: 0 });
     }

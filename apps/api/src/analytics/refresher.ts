@@ -87,7 +87,10 @@ const COUNT_TOTALS = `
  * Corrects messages_15m for one number by adding, per bucket, the difference between the
  * messages stored and those counted. A view can miss an insert when the process dies between the
  * table's part and the view's; the sums are signed so a correction works either way, and the
- * contacts' uniq states are merged again, which never double counts.
+ * contacts' uniq states are merged again, which never double counts. The job that died is
+ * retried, and its insert gives the view the missing part back (by the block's token): if a
+ * rebuild corrected the view in between, that counts it twice, so a retried job reconciles its
+ * numbers again before it completes (ingest/processor.ts).
  */
 const REPAIR_COUNTS = `
   INSERT INTO {db}.messages_15m
@@ -230,7 +233,10 @@ export class AnalyticsRefresher {
       );
       correction = Number(totals?.stored ?? 0) - Number(totals?.counted ?? 0);
       if (correction === 0) return;
-      await this.warehouse.run(REPAIR_COUNTS.replaceAll('{db}', this.warehouse.database), params);
+      // never dropped as a repeat: two crashes can call for the very same correction
+      await this.warehouse.run(REPAIR_COUNTS.replaceAll('{db}', this.warehouse.database), params, {
+        insert_deduplicate: 0,
+      });
       this.logger.warn({ phoneNumberId, correction }, 'message counts repaired from the stored messages');
     });
     return correction;

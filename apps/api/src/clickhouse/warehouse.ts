@@ -42,7 +42,9 @@ const SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 1,
   date_time_output_format: 'iso',
   insert_deduplication_token: '',
-  // a block dropped as a repeat still reaches the materialized views that missed it
+  insert_deduplicate: 1,
+  // A block dropped as a repeat reaches the materialized views too, and they drop what they
+  // already hold by the token derived from it (with 0, ClickHouse 24+ adds it to them again).
   deduplicate_blocks_in_dependent_materialized_views: 1,
   // monthly partitions: one batch may span every month from 2009 to 2100
   max_partitions_per_insert_block: '1200',
@@ -129,8 +131,12 @@ export class Warehouse {
   }
 
   /** A statement with typed parameters that returns no rows (INSERT … SELECT). */
-  async run(sql: string, params: Record<string, unknown>): Promise<void> {
-    await this.client.command({ query: sql, query_params: params, clickhouse_settings: SETTINGS });
+  async run(sql: string, params: Record<string, unknown>, settings: ClickHouseSettings = {}): Promise<void> {
+    await this.client.command({
+      query: sql,
+      query_params: params,
+      clickhouse_settings: { ...SETTINGS, ...settings },
+    });
   }
 
   /** Drops one partition; on a cluster, of the local table on every node. */

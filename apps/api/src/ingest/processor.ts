@@ -72,7 +72,23 @@ export class IngestProcessor {
     private readonly refresher: AnalyticsRefresher,
   ) {}
 
-  async process(job: IngestJob): Promise<void> {
+  /**
+   * `retried`: this job ran before and may have died mid-write (kill -9, a lost lock). Its rows
+   * are deduplicated as always, and the message counts of the numbers it touched are reconciled
+   * before it completes: a crash can leave a materialized-view part missing, which the
+   * reconciliation at a rebuild may have filled before this retry gave it back (see
+   * `reconcileCounts`). Either way, counts are exact once the job is done.
+   */
+  async process(job: IngestJob, { retried = false }: { retried?: boolean } = {}): Promise<void> {
+    const touched = await this.run(job);
+    if (!retried) return;
+    for (const [phoneNumberId, accountId] of touched) {
+      await this.refresher.reconcileCounts(accountId, phoneNumberId);
+    }
+  }
+
+  /** Processes one job; answers the numbers whose messages it wrote (id → account). */
+  private async run(job: IngestJob): Promise<Map<string, string>> {
     switch (job.type) {
       case 'webhook':
         return this.webhook(job);
@@ -81,18 +97,19 @@ export class IngestProcessor {
       case 'send_outcomes':
         return this.sendOutcomes(job.outcomes);
       case 'audit':
-        return this.writer.write({ audit_events: [auditRow(job)] });
+        await this.writer.write({ audit_events: [auditRow(job)] });
+        return new Map();
     }
   }
 
-  private async webhook(job: WebhookJob): Promise<void> {
+  private async webhook(job: WebhookJob): Promise<Map<string, string>> {
     let body: unknown;
     try {
       body = JSON.parse(job.body);
     } catch {
       this.metrics.ingestInvalid.inc({ kind: 'invalid_json' });
       await this.writer.write({ raw_webhooks: [rawWebhookRow(job, null)] });
-      return;
+      return new Map();
     }
     const result = withinStorableTimes(normaliseWebhook(body), (what, timestamp) => {
       this.metrics.ingestInvalid.inc({ kind: 'timestamp_out_of_range' });
@@ -248,10 +265,12 @@ export class IngestProcessor {
     }
 
     await this.writer.write({ ...rows, raw_webhooks: [rawWebhookRow(job, result)] });
-    const changed = new Set(result.messages.map((m) => m.phoneNumberId));
-    for (const id of changed) {
+    const touched = new Map<string, string>();
+    for (const id of new Set(result.messages.map((m) => m.phoneNumberId))) {
       const number = await numbers.get(id);
-      if (number) await this.refresher.markDirty(number.accountId, id);
+      if (!number) continue;
+      touched.set(id, number.accountId);
+      await this.refresher.markDirty(number.accountId, id);
     }
 
     // Progress is recorded once the rows are stored, so a replayed chunk is never counted early.
@@ -266,6 +285,7 @@ export class IngestProcessor {
     }
     for (const [phoneNumberId, count] of contactsByNumber)
       await this.context.sync.contactsReceived(phoneNumberId, count);
+    return touched;
   }
 
   /**
@@ -356,7 +376,7 @@ export class IngestProcessor {
   }
 
   /** Our sends: accepted ones become `api` messages, failures before Meta join the template funnel. */
-  private async sendOutcomes(outcomes: SendOutcomeJob[]): Promise<void> {
+  private async sendOutcomes(outcomes: SendOutcomeJob[]): Promise<Map<string, string>> {
     const messages: Array<Record<string, unknown>> = [];
     const statuses: Array<Record<string, unknown>> = [];
     const numbers = new Map<string, string>();
@@ -371,6 +391,7 @@ export class IngestProcessor {
     await this.writer.write({ messages, statuses });
     for (const [phoneNumberId, accountId] of numbers)
       await this.refresher.markDirty(accountId, phoneNumberId);
+    return numbers;
   }
 }
 

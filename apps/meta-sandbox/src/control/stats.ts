@@ -61,6 +61,6 @@ export function allStats(sandbox: Sandbox, includeNumbers: boolean) {
       not_subscribed: sandbox.notSubscribedDrops,
       statuses_pending: sandbox.statuses.pending(),
     },
-    graph: { requests: sandbox.graphRequests },
+    graph: { requests: sandbox.graphRequests, timed_out: sandbox.graphTimeouts },
   };
 }

@@ -56,6 +56,7 @@ export async function handleGraph(
   if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
   if (faults.timeoutRate > 0 && Math.random() < faults.timeoutRate) {
     // Never answered: the caller's own timeout decides. Nothing was accepted.
+    sandbox.graphTimeouts += 1;
     req.resume();
     return;
   }
