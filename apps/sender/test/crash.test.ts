@@ -112,9 +112,11 @@ describe('crash safety: a send that may have reached Meta is never sent again', 
     inFlight = (await Promise.all(ids.map((id) => w.message(id)))).filter((m) => m.status === 'sending');
     await w.control('POST', 'faults', { latency_ms: 0 });
 
+    // A kill between a hand-off and its job leaves messages handed off with no job: the new
+    // sender re-creates their jobs once the hand-off is stale (30 s by default; 2 s here).
     await w.startSender(
       { SENDER_LOCK_MS: '1500', SENDER_RECONCILE_GRACE_MS: '3000' },
-      { stalledIntervalMs: 500 },
+      { stalledIntervalMs: 500, dispatcherSettings: { staleMs: 2_000 } },
     );
     const final = await Promise.all(ids.map((id) => w.waitFor(id, isFinal, 25_000)));
     console.log(
