@@ -335,6 +335,13 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
       (t) => t === count(truth.messages.syncable),
       { timeoutMs: 60_000, everyMs: 1_000, reload: laptop },
     );
+    // Message counts are live; conversations, responses and contacts come from per-number tables
+    // rebuilt behind ingest (at most every 10 builds' time: seconds on a loaded machine). Every
+    // message is in: let the last rebuild finish, then read the page and the API from it.
+    await stack.api.refresher.flush();
+    await laptop.reload();
+    await laptop.locator('#volume[aria-busy=false]').waitFor();
+    await laptop.locator('#conversations[aria-busy=false]').waitFor();
     const subtitle = await laptop.locator('.page-subtitle').textContent();
     const [from, to] = await laptop.evaluate(() => {
       const q = new URLSearchParams(location.search);
