@@ -383,9 +383,19 @@ describe('analytics reports', () => {
       }),
     );
     await t.drain();
+    // the message is in the live counts at once; the derived reports say they are behind it
+    expect((await report('volume')).body.totals.messages).toBe(8);
+    expect((await report('volume')).body.updating).toBeUndefined();
+    for (const name of ['conversations', 'response-times', 'contacts']) {
+      const behind = await report(name);
+      expect(behind.body.updating, name).toBe(true);
+    }
+    expect((await report('conversations')).body.total).toBe(3);
     await t.api.refresher.flush();
     const { body } = await report('conversations');
     expect(body.total).toBe(4);
+    expect(body.updating).toBe(false);
+    expect((await report('contacts')).body.updating).toBe(false);
     // reports read the current generation; they do not rebuild it
     const generation = await t.api.refresher.generation(NUMBER);
     await report('contacts');

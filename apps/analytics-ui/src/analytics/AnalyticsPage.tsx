@@ -28,6 +28,9 @@ import {
   rangeQuery,
 } from './dateRange.js';
 
+/** How soon a report that is catching up with new messages is asked again. */
+const UPDATING_REFRESH_MS = 3_000;
+
 function useReport<K extends ReportName>(
   report: K,
   phoneNumberId: string,
@@ -37,7 +40,11 @@ function useReport<K extends ReportName>(
 ): Resource<Reports[K]> {
   const api = useApi();
   const path = `/v1/numbers/${encodeURIComponent(phoneNumberId)}/analytics/${report}?${rangeQuery(range)}${extra}`;
-  return useResource(path, (signal) => api.get<Reports[K]>(path, signal), { refreshMs: () => refreshMs });
+  // a report that says it is behind the latest messages is asked again until it caught up
+  return useResource(path, (signal) => api.get<Reports[K]>(path, signal), {
+    refreshMs: (data) =>
+      data?.updating ? Math.min(refreshMs ?? UPDATING_REFRESH_MS, UPDATING_REFRESH_MS) : refreshMs,
+  });
 }
 
 function RangePicker({ range, onChange }: { range: DateRange; onChange: (range: DateRange) => void }) {

@@ -14,7 +14,7 @@ const resource = <T,>(partial: Partial<Resource<T>>): Resource<T> => ({
   ...partial,
 });
 
-function card(r: Resource<{ n: number }>) {
+function card(r: Resource<{ n: number; updating?: boolean }>) {
   return render(
     <ReportCard
       id="r"
@@ -47,6 +47,15 @@ describe('a report card', () => {
     card(resource({ data: { n: 0 } }));
     expect(screen.getByText('No history yet: the sync is at 40 %.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Table' })).toBeNull();
+  });
+
+  it('says when the report is still catching up with new messages, and not otherwise', () => {
+    card(resource({ data: { n: 12, updating: true } }));
+    expect(screen.getByRole('status').textContent).toContain('Updating');
+    expect(screen.getByText('chart of 12')).toBeTruthy();
+    cleanup();
+    card(resource({ data: { n: 12, updating: false } }));
+    expect(screen.queryByRole('status')).toBeNull();
   });
 
   it('switches between the chart and a table of the same numbers', () => {

@@ -1,5 +1,6 @@
 import { type ReactNode, useId, useState } from 'react';
 import type { Resource } from '../api/useResource.js';
+import { Badge } from '../ui/Badge.js';
 import { Icon } from '../ui/Icon.js';
 import { EmptyState, ErrorNotice, Loading } from '../ui/layout.js';
 
@@ -83,6 +84,15 @@ export function ReportCard<T>({
           {description ? <p className="card-description">{description}</p> : null}
         </div>
         <div className="card-actions">
+          {isUpdating(data) ? (
+            <span role="status" data-testid={`${id}-updating`}>
+              <Badge
+                tone="progress"
+                label="Updating"
+                title="New messages are still being added to this report."
+              />
+            </span>
+          ) : null}
           {actions}
           {table && data !== undefined && !emptyNow ? (
             <button
@@ -117,4 +127,9 @@ export function ReportCard<T>({
       ) : null}
     </section>
   );
+}
+
+/** A report that says new messages are still being folded into it (docs/analytics.md). */
+function isUpdating(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { updating?: unknown }).updating === true;
 }

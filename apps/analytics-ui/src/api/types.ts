@@ -183,6 +183,8 @@ export interface ReportBase {
   timezone: string;
   from: string;
   to: string;
+  /** conversations, response-times, contacts: new messages are still being folded in */
+  updating?: boolean;
 }
 
 export interface VolumeReport extends ReportBase {

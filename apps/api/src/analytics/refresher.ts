@@ -162,6 +162,18 @@ export class AnalyticsRefresher {
     await this.redis.zadd(this.dirtyKey, 'NX', now, `${accountId}|${phoneNumberId}`);
   }
 
+  /**
+   * Whether the number's derived tables are behind its messages: a rebuild is due (messages came
+   * in since the last one) or running. Reports built on them say so (`updating`).
+   */
+  async pending(accountId: string, phoneNumberId: string): Promise<boolean> {
+    const [dirty, building] = await Promise.all([
+      this.redis.zscore(this.dirtyKey, `${accountId}|${phoneNumberId}`),
+      this.redis.exists(`${this.stateKey(phoneNumberId)}:lock`),
+    ]);
+    return dirty !== null || building > 0;
+  }
+
   /** The generation readers use; 0 when the number was never built. */
   async generation(phoneNumberId: string): Promise<number> {
     return Number((await this.redis.hget(this.stateKey(phoneNumberId), 'generation')) ?? 0);

@@ -62,6 +62,9 @@ export const REPORTS = [
   'history',
 ] as const;
 
+/** Reports read from the per-number tables the refresher rebuilds behind ingest. */
+const DERIVED_REPORTS = new Set(['conversations', 'response-times', 'contacts']);
+
 /** The analytics reports (docs/analytics.md) and the contact lookups the composer uses. */
 export function analyticsRoutes(context: ApiContext, refresher: AnalyticsRefresher): Router {
   const router = Router();
@@ -335,13 +338,17 @@ export function analyticsRoutes(context: ApiContext, refresher: AnalyticsRefresh
       });
     }
     const s = await scope(req);
-    const body = await report(s);
+    const [body, updating] = await Promise.all([
+      report(s),
+      DERIVED_REPORTS.has(name) ? refresher.pending(s.number.accountId, s.number.phoneNumberId) : null,
+    ]);
     res.json({
       report: name,
       phone_number_id: s.number.phoneNumberId,
       timezone: s.timezone,
       from: iso(s.range.from),
       to: iso(s.range.to),
+      ...(updating === null ? {} : { updating }),
       ...body,
     });
   });
