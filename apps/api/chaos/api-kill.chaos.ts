@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { type SandboxHandle, startSandbox } from '@coexist/meta-sandbox';
 import { createLogger } from '@coexist/runtime';
 import { createQueue, createRedis, deletePrefix, Keys, TEST_REDIS_URL, uniquePrefix } from '@coexist/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCall, bindBusiness, freePort } from './support.js';
 
 /**
  * kill -9 of the api in the middle of a webhook storm (history chunks + live messages): every
@@ -24,15 +24,6 @@ let sandbox: SandboxHandle;
 let api: ChildProcess | null = null;
 let port = 0;
 let env: Record<string, string> = {};
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = server.address() as { port: number };
-      server.close(() => resolve(p));
-    });
-  });
-}
 
 async function startApi(): Promise<void> {
   api = spawn(process.execPath, [MAIN], {
@@ -57,16 +48,8 @@ async function killApi(): Promise<void> {
   await exited;
 }
 
-async function call(method: string, path: string, token: string, body?: unknown): Promise<any> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = (method: string, path: string, token: string, body?: unknown) =>
+  apiCall(port, method, path, token, body);
 
 async function control(method: string, path: string, body?: unknown): Promise<any> {
   const response = await fetch(`${sandbox.url}${path}`, {
@@ -121,14 +104,7 @@ describe('kill -9 of the api during a webhook storm', () => {
       contacts: 300,
     });
     const truth = await control('GET', `/__sandbox/numbers/${business.phone_number_id}`);
-    const binding = await call('POST', '/v1/bindings', key);
-    await call('POST', `/v1/bindings/${binding.id}/signup`, key, {
-      code: business.code,
-      waba_id: business.waba_id,
-      share_history: true,
-    });
-    await call('POST', `/v1/bindings/${binding.id}/confirm`, key, {});
-    await call('POST', `/v1/bindings/${binding.id}/finish`, key);
+    await bindBusiness(call, key, business);
 
     // live traffic on top of the history, while the api dies twice
     const inbound = 300;

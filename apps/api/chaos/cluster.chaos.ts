@@ -1,14 +1,20 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SANDBOX_DEFAULTS, signWebhookBody } from '@coexist/meta-client';
 import { type SandboxHandle, startSandbox } from '@coexist/meta-sandbox';
 import { createRedis, type RedisClient, redisNodes } from '@coexist/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiCall,
+  bindBusiness,
+  freePort,
+  signedTextWebhook,
+  startProcess,
+  stopProcesses,
+} from './support.js';
 
 /**
  * The same code on a Redis Cluster: three `redis-server` nodes on loopback ports, the api and a
@@ -29,50 +35,11 @@ let apiPort = 0;
 let sandbox: SandboxHandle;
 let redis: RedisClient;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+const start = (script: string, env: Record<string, string>, ready: RegExp) =>
+  startProcess(script, env, ready, services);
 
-function start(script: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  services.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${script} did not start: ${output.slice(-2000)}`)),
-      60_000,
-    );
-    const onData = (data: Buffer) => {
-      output += data.toString();
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${output.slice(-2000)}`)));
-  });
-}
-
-async function call(method: string, path: string, token: string, body?: unknown): Promise<any> {
-  const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = (await response.json()) as any;
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = (method: string, path: string, token: string, body?: unknown) =>
+  apiCall(apiPort, method, path, token, body);
 
 describe.skipIf(!hasRedis)('on a 3-node Redis Cluster', () => {
   beforeAll(async () => {
@@ -155,17 +122,7 @@ describe.skipIf(!hasRedis)('on a 3-node Redis Cluster', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(
-      services.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-          }),
-      ),
-    );
+    await stopProcesses(services);
     await redis?.quit().catch(() => {});
     await sandbox?.close();
     for (const node of nodes) node.kill('SIGKILL');
@@ -184,46 +141,17 @@ describe.skipIf(!hasRedis)('on a 3-node Redis Cluster', () => {
     const truth = (await (
       await fetch(`${sandbox.url}/__sandbox/numbers/${business.phone_number_id}`)
     ).json()) as any;
-    const binding = await call('POST', '/v1/bindings', key);
-    await call('POST', `/v1/bindings/${binding.id}/signup`, key, {
-      code: business.code,
-      waba_id: business.waba_id,
-      share_history: true,
-    });
-    await call('POST', `/v1/bindings/${binding.id}/confirm`, key, {});
-    await call('POST', `/v1/bindings/${binding.id}/finish`, key);
+    await bindBusiness(call, key, business);
 
     // one webhook delivered twice is one message
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: business.waba_id,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15556660001', phone_number_id: business.phone_number_id },
-                messages: [
-                  {
-                    from: '16505556001',
-                    id: 'wamid.CLUSTER',
-                    timestamp: String(Math.floor(Date.now() / 1000)),
-                    type: 'text',
-                    text: { body: 'hi' },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
+    const { body, headers } = signedTextWebhook({
+      wabaId: business.waba_id,
+      displayPhoneNumber: '15556660001',
+      phoneNumberId: business.phone_number_id,
+      from: '16505556001',
+      wamid: 'wamid.CLUSTER',
+      text: 'hi',
     });
-    const headers = {
-      'content-type': 'application/json',
-      'x-hub-signature-256': signWebhookBody(body, SANDBOX_DEFAULTS.appSecret),
-    };
     for (let i = 0; i < 2; i++) {
       expect(
         (await fetch(`http://127.0.0.1:${apiPort}/webhooks/meta`, { method: 'POST', headers, body })).status,

@@ -1,15 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SANDBOX_DEFAULTS, signWebhookBody } from '@coexist/meta-client';
 import { type SandboxHandle, startSandbox } from '@coexist/meta-sandbox';
 import { createRedis, deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@coexist/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiCall,
+  bindBusiness,
+  freePort,
+  signedTextWebhook,
+  startProcess,
+  stopProcesses,
+} from './support.js';
 
 /**
  * Two api processes and two senders side by side on one Redis and one ClickHouse: Meta's
@@ -28,50 +34,10 @@ let sandbox: SandboxHandle;
 let balancer: ReturnType<typeof createServer>;
 let ports: { a: number; b: number; lb: number };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+const start = (script: string, env: Record<string, string>, ready: RegExp) =>
+  startProcess(script, env, ready, children);
 
-function start(script: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${script} did not start: ${output.slice(-2000)}`)),
-      60_000,
-    );
-    const onData = (data: Buffer) => {
-      output += data.toString();
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${output.slice(-2000)}`)));
-  });
-}
-
-async function call(port: number, method: string, path: string, token: string, body?: unknown): Promise<any> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = (await response.json()) as any;
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = apiCall;
 
 beforeAll(async () => {
   ports = { a: await freePort(), b: await freePort(), lb: await freePort() };
@@ -114,17 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-        }),
-    ),
-  );
+  await stopProcesses(children);
   balancer?.close();
   await sandbox?.close();
   const redis = createRedis(TEST_REDIS_URL);
@@ -147,46 +103,21 @@ describe('two apis and two senders on one Redis', () => {
       await fetch(`${sandbox.url}/__sandbox/numbers/${business.phone_number_id}`)
     ).json()) as any;
     // the binding flow on the receive-only api
-    const binding = await call(ports.b, 'POST', '/v1/bindings', key);
-    await call(ports.b, 'POST', `/v1/bindings/${binding.id}/signup`, key, {
-      code: business.code,
-      waba_id: business.waba_id,
-      share_history: true,
-    });
-    await call(ports.b, 'POST', `/v1/bindings/${binding.id}/confirm`, key, {});
-    await call(ports.b, 'POST', `/v1/bindings/${binding.id}/finish`, key);
+    await bindBusiness(
+      (method, path, token, body) => call(ports.b, method, path, token, body),
+      key,
+      business,
+    );
 
     // the same webhook delivered to both apis is one job
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: business.waba_id,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15559990001', phone_number_id: business.phone_number_id },
-                messages: [
-                  {
-                    from: '16505557001',
-                    id: 'wamid.TWICE',
-                    timestamp: String(Math.floor(Date.now() / 1000)),
-                    type: 'text',
-                    text: { body: 'hello both' },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
+    const { body, headers } = signedTextWebhook({
+      wabaId: business.waba_id,
+      displayPhoneNumber: '15559990001',
+      phoneNumberId: business.phone_number_id,
+      from: '16505557001',
+      wamid: 'wamid.TWICE',
+      text: 'hello both',
     });
-    const headers = {
-      'content-type': 'application/json',
-      'x-hub-signature-256': signWebhookBody(body, SANDBOX_DEFAULTS.appSecret),
-    };
     for (const port of [ports.a, ports.b]) {
       expect(
         (await fetch(`http://127.0.0.1:${port}/webhooks/meta`, { method: 'POST', headers, body })).status,
