@@ -38,6 +38,9 @@ export interface StartOptions {
   v1?: (context: ApiContext, metrics: Metrics) => Array<{ path: string; router: Router }>;
 }
 
+/** How many crashes of the process running a job it survives (see the ingest worker). */
+export const MAX_STALLS = 20;
+
 export interface RunningApi {
   url: string;
   port: number;
@@ -140,6 +143,11 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
           logger,
           {
             concurrency: options.ingestConcurrency ?? 16,
+            // A job found stalled (the api died while running it) runs again, however often that
+            // happened: it is idempotent, and BullMQ's default (1) fails it for good on the second
+            // crash, losing an acknowledged webhook. A job that kills its process every time is
+            // failed after that many tries and kept for an operator (bull-board).
+            maxStalledCount: MAX_STALLS,
           },
         ),
         createWorker(
@@ -150,6 +158,7 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
           logger,
           {
             concurrency: 4,
+            maxStalledCount: MAX_STALLS,
           },
         ),
       ];
