@@ -13,7 +13,6 @@ import {
   MessageStore,
   NumberStore,
   queueConnection,
-  SendAttempts,
   SendBackoff,
   SendLanes,
   SendSlots,
@@ -111,7 +110,6 @@ export async function startSender(options: SenderOptions): Promise<RunningSender
   const processor = new SendProcessor({
     logger,
     messages: new MessageStore(redis, keys),
-    attempts: new SendAttempts(redis, keys),
     numbers,
     contacts: new ContactStateStore(redis, keys),
     state: new SendStateReader(redis, keys),

@@ -43,7 +43,7 @@ function useReport<K extends ReportName>(
   // a report that says it is behind the latest messages is asked again until it caught up
   return useResource(path, (signal) => api.get<Reports[K]>(path, signal), {
     refreshMs: (data) =>
-      data?.updating ? Math.min(refreshMs ?? UPDATING_REFRESH_MS, UPDATING_REFRESH_MS) : refreshMs,
+      data?.updating ? Math.min(refreshMs ?? Number.POSITIVE_INFINITY, UPDATING_REFRESH_MS) : refreshMs,
   });
 }
 

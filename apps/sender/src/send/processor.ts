@@ -15,7 +15,6 @@ import {
   type OutboundMessageRecord,
   type PairBackoff,
   recipientContact,
-  type SendAttempts,
   type SendBackoff,
   type SendJob,
   type SendLanes,
@@ -50,9 +49,8 @@ export interface SendSettings {
 
 export interface SendDependencies {
   logger: Logger;
+  /** messages, and the attempt marker written before each request (`beginAttempt`) */
   messages: MessageStore;
-  /** the attempt marker before each request */
-  attempts: SendAttempts;
   numbers: NumberStore;
   contacts: ContactStateStore;
   state: SendStateReader;
@@ -262,7 +260,7 @@ export class SendProcessor {
         return this.http.run(async () => {
           // The attempt is marked right before its request leaves, so a crash from here on is
           // reconciled through the status webhook instead of sent again.
-          if (!(await this.deps.attempts.begin(g.message.id, g.message.attempts + 1))) {
+          if (!(await this.deps.messages.beginAttempt(g.message.id, g.message.attempts + 1))) {
             givenBack.add(g.slot.entry);
             await this.deps.slots.giveBack(phoneNumberId, g.slot.entry);
             return { g, raced: true as const };

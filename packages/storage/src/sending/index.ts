@@ -1,4 +1,3 @@
-export * from './attempts.js';
 export * from './backoff.js';
 export * from './idempotency.js';
 export * from './lanes.js';

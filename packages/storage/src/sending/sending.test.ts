@@ -162,12 +162,10 @@ describe('SendStateReader', () => {
   });
 });
 
-describe('SendAttempts', () => {
+describe('MessageStore.beginAttempt', () => {
   it('marks the attempt and moves queued → sending once, in one call', async () => {
     const { MessageStore } = await import('../stores/messages.js');
-    const { SendAttempts } = await import('./attempts.js');
     const messages = new MessageStore(redis, keys);
-    const attempts = new SendAttempts(redis, keys);
     const id = MessageStore.newId();
     await messages.create({
       id,
@@ -182,12 +180,12 @@ describe('SendAttempts', () => {
       body: '{}',
       createdAt: 1,
     });
-    expect(await attempts.begin(id, 1, 10)).toBe(true);
-    expect(await attempts.begin(id, 1, 11)).toBe(false);
+    expect(await messages.beginAttempt(id, 1, 10)).toBe(true);
+    expect(await messages.beginAttempt(id, 1, 11)).toBe(false);
     const message = await messages.get(id);
     expect(message).toMatchObject({ status: 'sending', attempts: 1, updatedAt: 10 });
     await messages.transition(id, 'queued', { expected: 'sending' });
-    expect(await attempts.begin(id, 2)).toBe(true);
+    expect(await messages.beginAttempt(id, 2)).toBe(true);
     expect((await messages.get(id))?.attempts).toBe(2);
   });
 });

@@ -194,6 +194,23 @@ export class MessageStore {
     return { applied: applied === 1, status: (status || null) as DeliveryState | null };
   }
 
+  /**
+   * The attempt marker a send writes right before its request leaves: `queued → sending` by
+   * compare-and-set and the attempt count (`attempt`: the attempts as read, plus one), in one call
+   * of the transition script. False when the message was not `queued` any more: another sender has it.
+   */
+  async beginAttempt(messageId: string, attempt: number, now = Date.now()): Promise<boolean> {
+    const [applied] = await this.statusCommand(
+      this.keys.message(messageId),
+      'sending',
+      now,
+      'queued',
+      'attempts',
+      attempt,
+    );
+    return applied === 1;
+  }
+
   async countAttempt(messageId: string): Promise<number> {
     return this.redis.hincrby(this.keys.message(messageId), 'attempts', 1);
   }
